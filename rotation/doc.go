@@ -1,0 +1,19 @@
+// Package rotation implements the AWS Secrets Manager rotation protocol for a
+// secret that holds a shared header value, such as the origin-verify header
+// CloudFront adds to every request it forwards to an API.
+//
+// A Handler is the rotation Lambda: pass its Handle method to lambda.Start and
+// name the function as the secret's rotation function. Secrets Manager then
+// invokes it four times per rotation, once per step: createSecret stores a new
+// random value as AWSPENDING, setSecret asks a Target to start using it,
+// testSecret waits until the Target confirms it is in effect, and finishSecret
+// makes it AWSCURRENT. Every step starts with the checks of AWS's rotation
+// template and can be re-run at any time, as Secrets Manager does when a
+// rotation fails. The Target interface is the plug-in point; the cloudfront
+// package provides the one for CloudFront origin custom headers.
+//
+// Values never appear in errors or log records; target requests carry them as
+// Value, which prints as [REDACTED].
+//
+// How rotation works: https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotate-secrets_lambda-functions.html
+package rotation

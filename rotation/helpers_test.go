@@ -1,0 +1,146 @@
+package rotation_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"log/slog"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
+
+	"github.com/originlock/originlock/internal/fixture"
+	"github.com/originlock/originlock/internal/motoserver"
+	"github.com/originlock/originlock/rotation"
+)
+
+func TestMain(m *testing.M) { os.Exit(motoserver.Main(m)) }
+
+// targetDouble is a test double of a rotation.Target: it "uses" the last
+// value SetSecret gave it, passes TestSecret once that is the pending value,
+// and records every request.
+type targetDouble struct {
+	mu       sync.Mutex
+	inUse    string
+	sets     []rotation.SetSecretRequest
+	tests    []rotation.TestSecretRequest
+	finishes []rotation.FinishSecretRequest
+	// setErr, when set, is returned by SetSecret without changing anything.
+	setErr error
+	// panicWith, when set, makes SetSecret panic with it.
+	panicWith any
+}
+
+var errNotInUse = errors.New("target double: pending value not in use")
+
+func (d *targetDouble) SetSecret(_ context.Context, req rotation.SetSecretRequest) (rotation.SetSecretResponse, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.sets = append(d.sets, req)
+	if d.panicWith != nil {
+		panic(d.panicWith)
+	}
+	if d.setErr != nil {
+		return rotation.SetSecretResponse{}, d.setErr
+	}
+	d.inUse = string(req.Pending)
+	return rotation.SetSecretResponse{}, nil
+}
+
+func (d *targetDouble) TestSecret(_ context.Context, req rotation.TestSecretRequest) (rotation.TestSecretResponse, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.tests = append(d.tests, req)
+	if !req.ConfigOnly && d.inUse != string(req.Pending) {
+		return rotation.TestSecretResponse{}, errNotInUse
+	}
+	return rotation.TestSecretResponse{}, nil
+}
+
+// finisherDouble is a targetDouble that also implements rotation.Finisher.
+type finisherDouble struct{ targetDouble }
+
+func (d *finisherDouble) FinishSecret(_ context.Context, req rotation.FinishSecretRequest) (rotation.FinishSecretResponse, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.finishes = append(d.finishes, req)
+	return rotation.FinishSecretResponse{}, nil
+}
+
+// env is a secret in the shared moto server with a handler wired to a target
+// double. Its logs are captured.
+type env struct {
+	t       *testing.T
+	sm      *secretsmanager.Client
+	arn     string
+	target  rotation.Target
+	handler *rotation.Handler
+	logs    *bytes.Buffer
+}
+
+func newEnv(t *testing.T, secretString string, target rotation.Target, opts ...rotation.Option) *env {
+	t.Helper()
+	moto := motoserver.Shared(t)
+	sm := secretsmanager.NewFromConfig(moto.AWSConfigForTest(t))
+	arn, err := fixture.CreateSecret(t.Context(), sm, "originlock/"+strings.ReplaceAll(t.Name(), "/", "-"), secretString)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if target == nil {
+		target = &targetDouble{}
+	}
+	e := &env{t: t, sm: sm, arn: arn, target: target, logs: &bytes.Buffer{}}
+	logger := slog.New(slog.NewJSONHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	h, err := rotation.NewHandler(sm, target, append([]rotation.Option{rotation.WithLogger(logger)}, opts...)...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.handler = h
+	return e
+}
+
+// quiet is a handler option that discards logs.
+func quiet() rotation.Option { return rotation.WithLogger(slog.New(slog.DiscardHandler)) }
+
+// begin starts a rotation as RotateSecret does and returns its token.
+func (e *env) begin() string {
+	e.t.Helper()
+	token, err := fixture.BeginRotation(e.t.Context(), e.sm, e.arn, true)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return token
+}
+
+func (e *env) step(step, token string) error {
+	return e.handler.Handle(e.t.Context(), fixture.Event(step, e.arn, token))
+}
+
+// mustStep runs a step that must succeed.
+func (e *env) mustStep(step, token string) {
+	e.t.Helper()
+	if err := e.step(step, token); err != nil {
+		e.t.Fatalf("%s: %v", step, err)
+	}
+}
+
+func (e *env) stages() map[string][]string {
+	e.t.Helper()
+	s, err := fixture.Stages(e.t.Context(), e.sm, e.arn)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return s
+}
+
+func (e *env) secretString(stage string) string {
+	e.t.Helper()
+	s, err := fixture.SecretString(e.t.Context(), e.sm, e.arn, stage)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return s
+}

@@ -1,0 +1,112 @@
+package rotation_test
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
+
+	"github.com/originlock/originlock/internal/fixture"
+	"github.com/originlock/originlock/rotation"
+)
+
+const leakRotationToken = "LEAK-CANARY-rotation-token-9f8e7d6c5b4a"
+
+// TestNoSecretInLogsOrErrors drives the handler through success, every
+// refusal, a failing target and a panicking one, then searches everything it
+// logged and every error it returned for a value or the RotationToken.
+func TestNoSecretInLogsOrErrors(t *testing.T) {
+	target := &finisherDouble{}
+	e := newEnv(t, initialJSON(), target)
+	var errs []string
+	run := func(step, token string) {
+		ev := fixture.Event(step, e.arn, token)
+		ev.RotationToken = leakRotationToken
+		if err := e.handler.Handle(t.Context(), ev); err != nil {
+			errs = append(errs, err.Error(), stringOf(err))
+		}
+	}
+	rotate := func() string {
+		token := e.begin()
+		for _, step := range fixture.Steps {
+			run(step, token)
+			run(step, token)
+		}
+		return token
+	}
+
+	first := rotate()
+	for _, step := range fixture.Steps { // late retries
+		run(step, first)
+	}
+	run(rotation.StepSet, versionWith(e.stages(), rotation.StagePrevious)) // not pending
+	run(rotation.StepSet, fixture.NewToken())                              // unknown version
+	run("bogus", first)                                                    // unknown step
+
+	target.setErr = errors.New("target double: injected failure")
+	token := e.begin()
+	run(rotation.StepCreate, token)
+	run(rotation.StepSet, token)
+	target.setErr = nil
+	target.panicWith = "panic carrying " + pendingValue(t, e, token)
+	run(rotation.StepSet, token)
+	target.panicWith = nil
+	run(rotation.StepSet, token)
+	run(rotation.StepTest, token)
+	run(rotation.StepFinish, token)
+
+	stale := e.begin()
+	run(rotation.StepCreate, stale)
+	run(rotation.StepCreate, versionWith(e.stages(), rotation.StagePrevious)) // stale pending with a value
+
+	testOnly, err := fixture.BeginRotation(t.Context(), e.sm, e.arn, false)
+	if err == nil {
+		run(rotation.StepTest, testOnly)
+	}
+
+	if len(errs) < 6 {
+		t.Fatalf("only %d errors collected: the refusal paths did not run", len(errs))
+	}
+	if !strings.Contains(e.logs.String(), "panicked") {
+		t.Fatal("the panic path did not run")
+	}
+	haystack := e.logs.String() + "\n" + strings.Join(errs, "\n")
+	secrets := append(allValues(t, e), leakRotationToken)
+	for _, s := range secrets {
+		if strings.Contains(haystack, s) {
+			t.Errorf("a secret value or the rotation token appears in logs or errors (%d characters long)", len(s))
+		}
+	}
+}
+
+func pendingValue(t *testing.T, e *env, token string) string {
+	t.Helper()
+	return decode(t, e.pendingOrCurrent(token))["HEADERVALUE"].(string)
+}
+
+// allValues returns every header value any version of the secret holds.
+func allValues(t *testing.T, e *env) []string {
+	t.Helper()
+	values := []string{initialValue}
+	for id := range e.stages() {
+		out, err := e.sm.GetSecretValue(t.Context(), &secretsmanager.GetSecretValueInput{SecretId: aws.String(e.arn), VersionId: aws.String(id)})
+		if err != nil {
+			continue // the empty version of a rotation that has not stored a value
+		}
+		if v, ok := decode(t, aws.ToString(out.SecretString))["HEADERVALUE"].(string); ok {
+			values = append(values, v)
+		}
+	}
+	if len(values) < 4 {
+		t.Fatalf("found %d values, want the initial one and three rotations' worth", len(values))
+	}
+	return values
+}
+
+// stringOf prints err with %+v and %#v too, as careless callers might.
+func stringOf(err error) string {
+	return strings.Join([]string{fmt.Sprintf("%+v", err), fmt.Sprintf("%#v", err)}, "\n")
+}

@@ -1,0 +1,179 @@
+package rotation
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
+
+	"github.com/originlock/originlock/internal/secretvalue"
+)
+
+const outcomeAlreadyCurrent = "version is already AWSCURRENT; nothing to do"
+
+// createSecret stores a new value under the event's token with AWSPENDING.
+// The new value replaces the header value in a copy of AWSCURRENT, so other
+// JSON keys carry over. Run again, it finds the stored value and changes
+// nothing; a crash between PutSecretValue and the return is harmless because
+// Secrets Manager treats a repeated PutSecretValue with the same token and
+// value as a no-op.
+func createSecret(ctx context.Context, r *run) (string, error) {
+	_, done, err := r.begin(ctx)
+	if err != nil || done {
+		return outcomeAlreadyCurrent, err
+	}
+	current, ok, err := r.secretString(ctx, "", StageCurrent)
+	if err != nil {
+		return "", err
+	}
+	if !ok {
+		return "", ErrNoCurrent
+	}
+	_, exists, err := r.secretString(ctx, r.event.ClientRequestToken, StagePending)
+	if err != nil {
+		return "", err
+	}
+	if exists {
+		return "pending value already stored", nil
+	}
+
+	value, err := r.h.gen.Generate(ctx)
+	if err != nil {
+		return "", fmt.Errorf("generate value: %w", err)
+	}
+	if err := secretvalue.Check(value); err != nil {
+		return "", fmt.Errorf("generated value: %w", err)
+	}
+	secretString, err := r.h.format.Replace(current, value)
+	if err != nil {
+		return "", fmt.Errorf("%s: %w", StageCurrent, err)
+	}
+	in := &secretsmanager.PutSecretValueInput{
+		SecretId:           aws.String(r.arn),
+		ClientRequestToken: aws.String(r.event.ClientRequestToken),
+		SecretString:       aws.String(secretString),
+		VersionStages:      []string{StagePending},
+	}
+	if r.event.RotationToken != "" {
+		// Required when Secrets Manager rotates with an assumed or
+		// cross-account role.
+		in.RotationToken = aws.String(r.event.RotationToken)
+	}
+	if _, err := r.h.sm.PutSecretValue(ctx, in); err != nil {
+		return "", fmt.Errorf("PutSecretValue: %w", err)
+	}
+	return "stored a new pending value", nil
+}
+
+// setSecret asks the Target to use the pending value. Run again, the Target
+// finds it already in use and changes nothing.
+func setSecret(ctx context.Context, r *run) (string, error) {
+	state, done, err := r.begin(ctx)
+	if err != nil || done {
+		return outcomeAlreadyCurrent, err
+	}
+	v, err := r.values(ctx, state)
+	if err != nil {
+		return "", err
+	}
+	if !v.pendingFound {
+		return "", ErrNoPendingValue
+	}
+	if err := secretvalue.Check(string(v.pending)); err != nil {
+		return "", fmt.Errorf("%s: %w", StagePending, err)
+	}
+	_, err = r.h.target.SetSecret(ctx, SetSecretRequest{
+		SecretARN: r.arn,
+		VersionID: r.event.ClientRequestToken,
+		Pending:   v.pending,
+		Current:   v.current,
+		Previous:  v.previous,
+	})
+	if err != nil {
+		return "", err
+	}
+	return "target uses the pending value", nil
+}
+
+// testSecret asks the Target whether the pending value is in effect. It
+// changes nothing, so it can run any number of times.
+//
+// Secrets Manager also runs it alone to test a rotation configuration
+// (RotateSecret with RotateImmediately=false): then the pending version holds
+// no value of its own or a copy of AWSCURRENT, and the Target is asked for a
+// configuration check only (TestSecretRequest.ConfigOnly).
+func testSecret(ctx context.Context, r *run) (string, error) {
+	state, done, err := r.begin(ctx)
+	if err != nil || done {
+		return outcomeAlreadyCurrent, err
+	}
+	v, err := r.values(ctx, state)
+	if err != nil {
+		return "", err
+	}
+	configOnly := !v.pendingFound || v.pending == v.current
+	if !configOnly {
+		if err := secretvalue.Check(string(v.pending)); err != nil {
+			return "", fmt.Errorf("%s: %w", StagePending, err)
+		}
+	}
+	_, err = r.h.target.TestSecret(ctx, TestSecretRequest{
+		SecretARN:  r.arn,
+		VersionID:  r.event.ClientRequestToken,
+		Pending:    v.pending,
+		Current:    v.current,
+		Previous:   v.previous,
+		ConfigOnly: configOnly,
+	})
+	if err != nil {
+		return "", err
+	}
+	if configOnly {
+		return "rotation configuration test passed", nil
+	}
+	return "pending value is in effect", nil
+}
+
+// finishSecret moves AWSCURRENT to the event's version; Secrets Manager then
+// labels the old one AWSPREVIOUS. Run again, it finds the version already
+// current and changes nothing. If the Target is a Finisher, it is called after
+// the move, and again on every repeat, so its clean-up happens even when an
+// earlier invocation stopped right after the move.
+func finishSecret(ctx context.Context, r *run) (string, error) {
+	state, done, err := r.begin(ctx)
+	if err != nil {
+		return "", err
+	}
+	outcome := outcomeAlreadyCurrent
+	if !done {
+		in := &secretsmanager.UpdateSecretVersionStageInput{
+			SecretId:        aws.String(r.arn),
+			VersionStage:    aws.String(StageCurrent),
+			MoveToVersionId: aws.String(r.event.ClientRequestToken),
+		}
+		if from := state.versionWith(StageCurrent); from != "" {
+			in.RemoveFromVersionId = aws.String(from)
+			outcome = "moved AWSCURRENT from version " + from
+		}
+		if _, err := r.h.sm.UpdateSecretVersionStage(ctx, in); err != nil {
+			return "", fmt.Errorf("UpdateSecretVersionStage: %w", err)
+		}
+	}
+	f, ok := r.h.target.(Finisher)
+	if !ok {
+		return outcome, nil
+	}
+	current, _, err := r.value(ctx, r.event.ClientRequestToken, "")
+	if err != nil {
+		return "", err
+	}
+	previous, _, err := r.value(ctx, "", StagePrevious)
+	if err != nil {
+		return "", err
+	}
+	if _, err := f.FinishSecret(ctx, FinishSecretRequest{SecretARN: r.arn, VersionID: r.event.ClientRequestToken, Current: current, Previous: previous}); err != nil {
+		return "", err
+	}
+	return outcome + "; target finished", nil
+}

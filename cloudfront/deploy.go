@@ -1,0 +1,84 @@
+package cloudfront
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudfront"
+)
+
+// statusDeployed is the Status CloudFront reports once a change has
+// propagated to all edge locations.
+const statusDeployed = "Deployed"
+
+// waitDeployed polls until every distribution is Deployed with value on every
+// selected origin. A distribution confirmed once is not polled again.
+func (t *OriginHeader) waitDeployed(ctx context.Context, value string) error {
+	clk := t.opts.clock
+	budget := t.opts.maxWait
+	if deadline, ok := ctx.Deadline(); ok {
+		budget = time.Until(deadline) - t.opts.deadlineMargin
+	}
+	stopAt := clk.Now().Add(budget)
+
+	remaining := slices.Clone(t.cfg.Distributions)
+	for polls := 1; ; polls++ {
+		var waiting []DistributionStatus
+		var next []Distribution
+		for _, d := range remaining {
+			st, err := t.status(ctx, d, value)
+			if err != nil {
+				if classify(err) == permanent {
+					return err
+				}
+				// A throttled or failed poll says nothing about deployment: ask again.
+				t.opts.logger.Warn("cloudfront: status check failed; will retry", "distribution", d.ID, "error", err.Error())
+				st = DistributionStatus{ID: d.ID, Status: "unknown (GetDistribution failed)"}
+			}
+			if st.Status == statusDeployed && st.HasValue {
+				t.opts.logger.Info("cloudfront: value deployed", "distribution", d.ID, "polls", polls)
+				continue
+			}
+			waiting = append(waiting, st)
+			next = append(next, d)
+		}
+		if len(next) == 0 {
+			return nil
+		}
+		remaining = next
+		notDeployed := &NotDeployedError{Distributions: waiting}
+		if !clk.Now().Add(t.opts.pollInterval).Before(stopAt) {
+			return notDeployed
+		}
+		t.opts.logger.Info("cloudfront: waiting for deployment", "waiting", len(waiting), "poll_interval", t.opts.pollInterval)
+		if err := t.sleep(ctx, t.opts.pollInterval); err != nil {
+			return fmt.Errorf("%w (stopped waiting: %w)", notDeployed, err)
+		}
+	}
+}
+
+// status reads one distribution's deployment status and whether its config
+// carries value on every selected origin.
+func (t *OriginHeader) status(ctx context.Context, d Distribution, value string) (DistributionStatus, error) {
+	out, err := t.api.GetDistribution(ctx, &cloudfront.GetDistributionInput{Id: aws.String(d.ID)})
+	if err != nil {
+		return DistributionStatus{}, &DistributionError{DistributionID: d.ID, Err: fmt.Errorf("GetDistribution: %w", err)}
+	}
+	st := DistributionStatus{ID: d.ID}
+	if out.Distribution == nil {
+		return st, &DistributionError{DistributionID: d.ID, Err: fmt.Errorf("GetDistribution returned no distribution")}
+	}
+	st.Status = aws.ToString(out.Distribution.Status)
+	origins, err := selectOrigins(out.Distribution.DistributionConfig, d, t.cfg.HeaderName)
+	if err != nil {
+		return st, err
+	}
+	st.HasValue = true
+	for _, o := range origins {
+		st.HasValue = st.HasValue && carries(o, t.cfg.HeaderName, value)
+	}
+	return st, nil
+}

@@ -1,0 +1,18 @@
+// Package cloudfront provides OriginHeader, a rotation.Target that keeps an
+// origin custom header of CloudFront distributions (for example
+// X-Origin-Verify) set to the value a rotation makes pending, so that the
+// origin can refuse every request that did not come through CloudFront.
+//
+// UpdateDistribution replaces a distribution's whole configuration, so
+// OriginHeader reads it with GetDistributionConfig, changes only the header
+// value on the selected origins, and sends the rest back as read, guarded by
+// the ETag (If-Match). It retries on 412 PreconditionFailed and backs off on
+// throttling, updates distributions one after the other rather than in a
+// burst, and skips any distribution that already carries the value, so a
+// retried rotation does not trigger another deployment. TestSecret then waits
+// until every distribution reports Deployed with the value in its config: only
+// then do all edge locations send it.
+//
+// Origin custom headers: https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/add-origin-custom-headers.html
+// UpdateDistribution: https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_UpdateDistribution.html
+package cloudfront

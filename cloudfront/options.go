@@ -1,0 +1,117 @@
+package cloudfront
+
+import (
+	"errors"
+	"log/slog"
+	"time"
+)
+
+// Defaults for the options.
+const (
+	// DefaultPollInterval is how often TestSecret checks deployment.
+	// CloudFront deployments take minutes.
+	DefaultPollInterval = 15 * time.Second
+	// DefaultDeadlineMargin is the time TestSecret keeps before the context's
+	// deadline (the Lambda timeout) to return its error cleanly.
+	DefaultDeadlineMargin = 10 * time.Second
+	// DefaultMaxWait bounds TestSecret when the context has no deadline.
+	DefaultMaxWait = 15 * time.Minute
+	// DefaultMaxAttempts bounds the attempts per distribution update when
+	// CloudFront answers 412 PreconditionFailed, throttles, or fails with a
+	// retryable error.
+	DefaultMaxAttempts = 5
+	// DefaultBackoff is the first wait after a throttled or failed attempt;
+	// it doubles per attempt, with jitter, up to DefaultMaxBackoff.
+	DefaultBackoff    = 2 * time.Second
+	DefaultMaxBackoff = 30 * time.Second
+)
+
+// Clock tells time and waits. The default is the system clock; tests and
+// simulations pass their own so that they never sleep.
+type Clock interface {
+	Now() time.Time
+	After(d time.Duration) <-chan time.Time
+}
+
+type systemClock struct{}
+
+func (systemClock) Now() time.Time                         { return time.Now() }
+func (systemClock) After(d time.Duration) <-chan time.Time { return time.After(d) }
+
+// Option configures an OriginHeader.
+type Option func(*options)
+
+type options struct {
+	pollInterval   time.Duration
+	deadlineMargin time.Duration
+	maxWait        time.Duration
+	maxAttempts    int
+	backoff        time.Duration
+	maxBackoff     time.Duration
+	clock          Clock
+	logger         *slog.Logger
+	errs           []error
+}
+
+func defaultOptions() options {
+	return options{
+		pollInterval:   DefaultPollInterval,
+		deadlineMargin: DefaultDeadlineMargin,
+		maxWait:        DefaultMaxWait,
+		maxAttempts:    DefaultMaxAttempts,
+		backoff:        DefaultBackoff,
+		maxBackoff:     DefaultMaxBackoff,
+		clock:          systemClock{},
+		logger:         slog.Default(),
+	}
+}
+
+func (o *options) check(ok bool, msg string) {
+	if !ok {
+		o.errs = append(o.errs, errors.New("cloudfront: "+msg))
+	}
+}
+
+// WithPollInterval sets how often TestSecret checks deployment
+// (DefaultPollInterval).
+func WithPollInterval(d time.Duration) Option {
+	return func(o *options) { o.check(d > 0, "WithPollInterval: must be positive"); o.pollInterval = d }
+}
+
+// WithDeadlineMargin sets how long before the context's deadline TestSecret
+// stops waiting and returns a *NotDeployedError (DefaultDeadlineMargin).
+func WithDeadlineMargin(d time.Duration) Option {
+	return func(o *options) { o.check(d >= 0, "WithDeadlineMargin: must not be negative"); o.deadlineMargin = d }
+}
+
+// WithMaxWait bounds TestSecret's wait when the context has no deadline
+// (DefaultMaxWait).
+func WithMaxWait(d time.Duration) Option {
+	return func(o *options) { o.check(d > 0, "WithMaxWait: must be positive"); o.maxWait = d }
+}
+
+// WithMaxAttempts bounds the attempts to update one distribution
+// (DefaultMaxAttempts).
+func WithMaxAttempts(n int) Option {
+	return func(o *options) { o.check(n >= 1, "WithMaxAttempts: must be at least 1"); o.maxAttempts = n }
+}
+
+// WithBackoff sets the first and the longest wait between attempts after
+// throttling or a retryable failure (DefaultBackoff, DefaultMaxBackoff).
+func WithBackoff(first, max time.Duration) Option {
+	return func(o *options) {
+		o.check(first > 0 && max >= first, "WithBackoff: want 0 < first <= max")
+		o.backoff, o.maxBackoff = first, max
+	}
+}
+
+// WithClock replaces the system clock, for tests and simulations.
+func WithClock(c Clock) Option {
+	return func(o *options) { o.check(c != nil, "WithClock: nil clock"); o.clock = c }
+}
+
+// WithLogger sets the structured logger; the default is slog.Default().
+// Records name distributions and origins, never a value.
+func WithLogger(l *slog.Logger) Option {
+	return func(o *options) { o.check(l != nil, "WithLogger: nil logger"); o.logger = l }
+}

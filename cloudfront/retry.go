@@ -1,0 +1,49 @@
+package cloudfront
+
+import (
+	"context"
+	"errors"
+	"math/rand/v2"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	"github.com/aws/aws-sdk-go-v2/service/cloudfront/types"
+)
+
+type errorKind int
+
+const (
+	permanent errorKind = iota
+	// conflict: the ETag is stale; read the config again.
+	conflict
+	// transient: throttling, 5xx, connection trouble; back off and retry.
+	transient
+)
+
+// classify sorts an error from a CloudFront call. It reuses the SDK's own
+// list of retryable and throttling errors, which its retryer has already
+// applied a few times by the time an error reaches here.
+func classify(err error) errorKind {
+	var stale *types.PreconditionFailed
+	var badETag *types.InvalidIfMatchVersion
+	switch {
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return permanent
+	case errors.As(err, &stale), errors.As(err, &badETag):
+		return conflict
+	case retry.IsErrorRetryables(retry.DefaultRetryables).IsErrorRetryable(err) == aws.TrueTernary:
+		return transient
+	}
+	return permanent
+}
+
+// backoff is the wait before attempt+1: exponential from WithBackoff's first
+// value, capped, with "equal jitter" so that parallel rotations spread out.
+func (t *OriginHeader) backoff(attempt int) time.Duration {
+	d := t.opts.backoff << (attempt - 1)
+	if d > t.opts.maxBackoff || d <= 0 {
+		d = t.opts.maxBackoff
+	}
+	return d/2 + rand.N(d/2+1)
+}

@@ -1,0 +1,381 @@
+package cloudfront_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"log/slog"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudfront/types"
+
+	"github.com/originlock/originlock/cloudfront"
+	"github.com/originlock/originlock/internal/clocktest"
+	"github.com/originlock/originlock/rotation"
+)
+
+const (
+	header   = "X-Origin-Verify"
+	oldValue = "old-value-0123456789abcdefghijklmnopqrstuvwxyzABCDEFGH"
+	newValue = "new-value-0123456789abcdefghijklmnopqrstuvwxyzABCDEFGH"
+)
+
+// doubleEnv is an OriginHeader over an apiDouble holding distribution E1, with
+// origins api (header set), static (another header only) and extra (header
+// set, lower-case name).
+type doubleEnv struct {
+	api    *apiDouble
+	clock  *clocktest.Clock
+	target *cloudfront.OriginHeader
+	logs   *bytes.Buffer
+}
+
+func newFixture(t *testing.T, dists []cloudfront.Distribution, opts ...cloudfront.Option) *doubleEnv {
+	t.Helper()
+	f := &doubleEnv{api: newAPIDouble(), clock: clocktest.New(time.Date(2026, 11, 21, 0, 0, 0, 0, time.UTC)), logs: &bytes.Buffer{}}
+	f.api.add("E1", distConfig(map[string][][2]string{
+		"api":    {{"X-Other", "keep"}, {header, oldValue}},
+		"static": {{"X-Other", "keep"}},
+		"extra":  {{strings.ToLower(header), oldValue}},
+	}, "api", "static", "extra"))
+	f.api.add("E2", distConfig(map[string][][2]string{"api": {{header, oldValue}}}, "api"))
+	opts = append([]cloudfront.Option{cloudfront.WithClock(f.clock), cloudfront.WithLogger(slog.New(slog.NewTextHandler(f.logs, nil)))}, opts...)
+	target, err := cloudfront.NewOriginHeader(f.api, cloudfront.Config{HeaderName: header, Distributions: dists}, opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.target = target
+	return f
+}
+
+func (f *doubleEnv) set(ctx context.Context) error {
+	_, err := f.target.SetSecret(ctx, rotation.SetSecretRequest{SecretARN: "arn:s", VersionID: "v", Pending: newValue, Current: oldValue})
+	return err
+}
+
+func (f *doubleEnv) test(ctx context.Context) error {
+	_, err := f.target.TestSecret(ctx, rotation.TestSecretRequest{SecretARN: "arn:s", VersionID: "v", Pending: newValue, Current: oldValue})
+	return err
+}
+
+// headerValues lists origin/name=value for every custom header of a distribution.
+func headerValues(cfg *types.DistributionConfig) map[string]string {
+	out := map[string]string{}
+	for _, o := range cfg.Origins.Items {
+		for _, h := range o.CustomHeaders.Items {
+			out[aws.ToString(o.Id)+"/"+aws.ToString(h.HeaderName)] = aws.ToString(h.HeaderValue)
+		}
+	}
+	return out
+}
+
+func TestSetSecretChangesOnlyTheHeader(t *testing.T) {
+	f := newFixture(t, []cloudfront.Distribution{{ID: "E1", OriginIDs: []string{"api", "static"}}})
+	before := f.api.config("E1")
+	if err := f.set(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	after := f.api.config("E1")
+	want := map[string]string{
+		"api/X-Other": "keep", "api/" + header: newValue,
+		"static/X-Other": "keep", "static/" + header: newValue, // added
+		"extra/" + strings.ToLower(header): oldValue, // not selected
+	}
+	if got := headerValues(after); !reflect.DeepEqual(got, want) {
+		t.Errorf("headers = %v\nwant %v", got, want)
+	}
+	// Everything but the origins' headers comes back as read.
+	for i := range before.Origins.Items {
+		before.Origins.Items[i].CustomHeaders, after.Origins.Items[i].CustomHeaders = nil, nil
+	}
+	if !reflect.DeepEqual(before, after) {
+		t.Error("SetSecret changed the distribution config beyond the header")
+	}
+	if got := *f.api.config("E1").Origins.Items[1].CustomHeaders.Quantity; got != 2 {
+		t.Errorf("static origin header Quantity = %d, want 2", got)
+	}
+}
+
+func TestSetSecretSelectsOriginsCarryingTheHeader(t *testing.T) {
+	f := newFixture(t, []cloudfront.Distribution{{ID: "E1"}})
+	if err := f.set(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	got := headerValues(f.api.config("E1"))
+	if got["api/"+header] != newValue || got["extra/"+strings.ToLower(header)] != newValue {
+		t.Error("origins that carried the header (any case) were not updated")
+	}
+	if _, ok := got["static/"+header]; ok {
+		t.Error("an origin without the header got it, but it was not selected")
+	}
+}
+
+func TestSetSecretIsIdempotent(t *testing.T) {
+	f := newFixture(t, []cloudfront.Distribution{{ID: "E1", OriginIDs: []string{"api"}}, {ID: "E2"}})
+	for range 3 {
+		if err := f.set(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := f.api.count("UpdateDistribution"); got != 2 {
+		t.Errorf("UpdateDistribution calls = %d, want 2 (one per distribution, none on repeats)", got)
+	}
+}
+
+func TestSetSecretRetries(t *testing.T) {
+	dists := []cloudfront.Distribution{{ID: "E1", OriginIDs: []string{"api"}}}
+	cases := map[string]struct {
+		faults      map[string][]error
+		bumpETag    int
+		wantErr     error // nil: success
+		wantUpdates int
+		wantWaits   int
+	}{
+		"412 once":              {faults: map[string][]error{"UpdateDistribution": {errStale}}, wantUpdates: 2},
+		"ETag moved once":       {bumpETag: 1, wantUpdates: 2},
+		"ETag moves every time": {bumpETag: 100, wantErr: cloudfront.ErrConflict, wantUpdates: cloudfront.DefaultMaxAttempts},
+		"throttled twice":       {faults: map[string][]error{"UpdateDistribution": {errThrottled, errThrottled}}, wantUpdates: 3, wantWaits: 2},
+		"throttled reads":       {faults: map[string][]error{"GetDistributionConfig": {errThrottled}}, wantUpdates: 1, wantWaits: 1},
+		"503 once":              {faults: map[string][]error{"UpdateDistribution": {errUnavailable}}, wantUpdates: 2, wantWaits: 1},
+		"throttled always":      {faults: map[string][]error{"UpdateDistribution": {errThrottled, errThrottled, errThrottled, errThrottled, errThrottled}}, wantErr: errThrottled, wantUpdates: cloudfront.DefaultMaxAttempts, wantWaits: cloudfront.DefaultMaxAttempts - 1},
+		"access denied":         {faults: map[string][]error{"UpdateDistribution": {errDenied}}, wantErr: errDenied, wantUpdates: 1},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			f := newFixture(t, dists)
+			for op, errs := range tc.faults {
+				f.api.fail(op, errs...)
+			}
+			f.api.dists["E1"].etagBumpsTil = tc.bumpETag
+			err := f.set(t.Context())
+			if tc.wantErr == nil && err != nil {
+				t.Fatalf("SetSecret: %v", err)
+			}
+			if tc.wantErr != nil {
+				if !errors.Is(err, tc.wantErr) {
+					t.Fatalf("got %v, want %v", err, tc.wantErr)
+				}
+				var de *cloudfront.DistributionError
+				if !errors.As(err, &de) || de.DistributionID != "E1" {
+					t.Errorf("error %v does not name the distribution", err)
+				}
+				if got := headerValues(f.api.config("E1"))["api/"+header]; got != oldValue {
+					t.Error("a failed SetSecret left a changed header")
+				}
+			}
+			if got := f.api.count("UpdateDistribution"); got != tc.wantUpdates {
+				t.Errorf("UpdateDistribution calls = %d, want %d", got, tc.wantUpdates)
+			}
+			waits := f.clock.Waits()
+			if len(waits) != tc.wantWaits {
+				t.Errorf("backoff waits = %v, want %d", waits, tc.wantWaits)
+			}
+			for i, w := range waits {
+				if max := cloudfront.DefaultBackoff << i; w < max/2 || w > max {
+					t.Errorf("wait %d = %v, want within [%v, %v]", i, w, max/2, max)
+				}
+			}
+		})
+	}
+}
+
+func TestSetSecretRefusesBeforeAnyCall(t *testing.T) {
+	cases := map[string]struct {
+		dists   []cloudfront.Distribution
+		pending rotation.Value
+		want    error
+		origin  string
+	}{
+		"unknown origin":       {[]cloudfront.Distribution{{ID: "E1", OriginIDs: []string{"api", "nope"}}}, newValue, cloudfront.ErrOriginNotFound, "nope"},
+		"no origin has it":     {[]cloudfront.Distribution{{ID: "E1"}}, newValue, nil, ""},
+		"unknown distribution": {[]cloudfront.Distribution{{ID: "E404"}}, newValue, nil, ""},
+		"empty value":          {[]cloudfront.Distribution{{ID: "E1"}}, "", cloudfront.ErrInvalidHeaderValue, ""},
+		"value too long":       {[]cloudfront.Distribution{{ID: "E1"}}, rotation.Value(strings.Repeat("v", 1784)), cloudfront.ErrInvalidHeaderValue, ""},
+		"value with newline":   {[]cloudfront.Distribution{{ID: "E1"}}, "line1\r\nX-Injected: 1", cloudfront.ErrInvalidHeaderValue, ""},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			f := newFixture(t, tc.dists)
+			if name == "no origin has it" {
+				// E1's origins are stripped of the header first.
+				cfg := f.api.config("E1")
+				for i := range cfg.Origins.Items {
+					cfg.Origins.Items[i].CustomHeaders = nil
+				}
+				f.api.add("E1", cfg)
+				tc.want = cloudfront.ErrNoOriginWithHeader
+			}
+			if name == "unknown distribution" {
+				tc.want = &types.NoSuchDistribution{}
+			}
+			_, err := f.target.SetSecret(t.Context(), rotation.SetSecretRequest{Pending: tc.pending})
+			var nsd *types.NoSuchDistribution
+			if !errors.Is(err, tc.want) && !(errors.As(tc.want, &nsd) && errors.As(err, &nsd)) {
+				t.Fatalf("got %v, want %v", err, tc.want)
+			}
+			var de *cloudfront.DistributionError
+			if tc.origin != "" && (!errors.As(err, &de) || de.OriginID != tc.origin) {
+				t.Errorf("error %v does not name origin %s", err, tc.origin)
+			}
+			if tc.pending != "" && strings.Contains(err.Error(), string(tc.pending)) {
+				t.Error("the error contains the value")
+			}
+			if f.api.count("UpdateDistribution") != 0 {
+				t.Errorf("UpdateDistribution was called; err=%v logs=%s", err, f.logs)
+			}
+		})
+	}
+}
+
+func TestTestSecretWaitsForDeployment(t *testing.T) {
+	f := newFixture(t, []cloudfront.Distribution{{ID: "E1"}, {ID: "E2"}}, cloudfront.WithPollInterval(20*time.Second))
+	f.api.deployPolls, f.api.staleReads = 4, 2
+	if err := f.set(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), 15*time.Minute)
+	defer cancel()
+	if err := f.test(ctx); err != nil {
+		t.Fatalf("TestSecret: %v", err)
+	}
+	// Each distribution: 2 stale reads, 4 InProgress, then Deployed = 7 polls.
+	if got := f.api.count("GetDistribution"); got != 14 {
+		t.Errorf("GetDistribution calls = %d, want 14", got)
+	}
+	if got := len(f.clock.Waits()); got != 6 {
+		t.Errorf("poll waits = %d, want 6", got)
+	}
+}
+
+func TestTestSecretGivesUpBeforeTheDeadline(t *testing.T) {
+	f := newFixture(t, []cloudfront.Distribution{{ID: "E1"}}, cloudfront.WithPollInterval(time.Minute), cloudfront.WithDeadlineMargin(30*time.Second))
+	f.api.deployPolls = 1000
+	if err := f.set(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	start := f.clock.Now()
+	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Minute)
+	defer cancel()
+	err := f.test(ctx)
+	var nd *cloudfront.NotDeployedError
+	if !errors.As(err, &nd) || !errors.Is(err, cloudfront.ErrNotDeployed) {
+		t.Fatalf("got %v, want a NotDeployedError", err)
+	}
+	if len(nd.Distributions) != 1 || nd.Distributions[0].ID != "E1" || nd.Distributions[0].Status != "InProgress" {
+		t.Errorf("NotDeployedError lists %+v, want E1 InProgress", nd.Distributions)
+	}
+	if waited := f.clock.Now().Sub(start); waited > 5*time.Minute-30*time.Second || waited < 3*time.Minute {
+		t.Errorf("waited %v of fake time, want between 3m and the deadline minus the margin (4m30s)", waited)
+	}
+	// The retry Secrets Manager makes later finds it deployed.
+	f.api.dists["E1"].pollsLeft = 0
+	if err := f.test(ctx); err != nil {
+		t.Errorf("TestSecret after deployment: %v", err)
+	}
+}
+
+func TestTestSecretToleratesThrottledPolls(t *testing.T) {
+	f := newFixture(t, []cloudfront.Distribution{{ID: "E1"}})
+	if err := f.set(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	f.api.fail("GetDistribution", errThrottled, errUnavailable)
+	if err := f.test(t.Context()); err != nil {
+		t.Fatalf("TestSecret: %v", err)
+	}
+	f.api.fail("GetDistribution", errDenied)
+	if err := f.test(t.Context()); !errors.Is(err, errDenied) {
+		t.Fatalf("got %v, want the AccessDenied error at once", err)
+	}
+}
+
+func TestTestSecretConfigOnly(t *testing.T) {
+	f := newFixture(t, []cloudfront.Distribution{{ID: "E1", OriginIDs: []string{"api", "static"}}})
+	f.api.deployPolls = 1000
+	_, err := f.target.TestSecret(t.Context(), rotation.TestSecretRequest{Current: oldValue, Pending: oldValue, ConfigOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.api.count("GetDistribution") != 0 || len(f.clock.Waits()) != 0 {
+		t.Error("a configuration test waited for deployment")
+	}
+	if !strings.Contains(f.logs.String(), "origin=static") {
+		t.Errorf("no warning for the origin that does not send the current value; logs:\n%s", f.logs)
+	}
+	f = newFixture(t, []cloudfront.Distribution{{ID: "E1", OriginIDs: []string{"missing"}}})
+	_, err = f.target.TestSecret(t.Context(), rotation.TestSecretRequest{Current: oldValue, Pending: oldValue, ConfigOnly: true})
+	if !errors.Is(err, cloudfront.ErrOriginNotFound) {
+		t.Fatalf("got %v, want ErrOriginNotFound", err)
+	}
+}
+
+func TestContinuousDeploymentWarning(t *testing.T) {
+	f := newFixture(t, []cloudfront.Distribution{{ID: "E1"}})
+	cfg := f.api.config("E1")
+	cfg.ContinuousDeploymentPolicyId = aws.String("cdp-1")
+	f.api.add("E1", cfg)
+	if err := f.set(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(f.logs.String(), "continuous deployment policy") {
+		t.Error("no warning about the unlisted staging distribution")
+	}
+
+	f = newFixture(t, []cloudfront.Distribution{{ID: "E1"}, {ID: "E2"}})
+	f.api.add("E1", cfg)
+	staging := f.api.config("E2")
+	staging.Staging = aws.Bool(true)
+	f.api.add("E2", staging)
+	if err := f.set(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(f.logs.String(), "continuous deployment policy") {
+		t.Error("warned although the staging distribution is listed")
+	}
+	if headerValues(f.api.config("E2"))["api/"+header] != newValue {
+		t.Error("the staging distribution was not updated")
+	}
+}
+
+func TestNewOriginHeaderRefusesBadConfig(t *testing.T) {
+	ok := []cloudfront.Distribution{{ID: "E1"}}
+	cases := map[string]struct {
+		cfg  cloudfront.Config
+		opts []cloudfront.Option
+	}{
+		"forbidden header":   {cfg: cloudfront.Config{HeaderName: "Host", Distributions: ok}},
+		"no distributions":   {cfg: cloudfront.Config{HeaderName: header}},
+		"empty ID":           {cfg: cloudfront.Config{HeaderName: header, Distributions: []cloudfront.Distribution{{}}}},
+		"duplicate ID":       {cfg: cloudfront.Config{HeaderName: header, Distributions: []cloudfront.Distribution{{ID: "E1"}, {ID: "E1"}}}},
+		"empty origin":       {cfg: cloudfront.Config{HeaderName: header, Distributions: []cloudfront.Distribution{{ID: "E1", OriginIDs: []string{""}}}}},
+		"duplicate origin":   {cfg: cloudfront.Config{HeaderName: header, Distributions: []cloudfront.Distribution{{ID: "E1", OriginIDs: []string{"a", "a"}}}}},
+		"zero poll interval": {cfg: cloudfront.Config{HeaderName: header, Distributions: ok}, opts: []cloudfront.Option{cloudfront.WithPollInterval(0)}},
+		"zero attempts":      {cfg: cloudfront.Config{HeaderName: header, Distributions: ok}, opts: []cloudfront.Option{cloudfront.WithMaxAttempts(0)}},
+		"inverted backoff":   {cfg: cloudfront.Config{HeaderName: header, Distributions: ok}, opts: []cloudfront.Option{cloudfront.WithBackoff(time.Minute, time.Second)}},
+		"nil clock":          {cfg: cloudfront.Config{HeaderName: header, Distributions: ok}, opts: []cloudfront.Option{cloudfront.WithClock(nil)}},
+	}
+	for name, tc := range cases {
+		if _, err := cloudfront.NewOriginHeader(newAPIDouble(), tc.cfg, tc.opts...); err == nil {
+			t.Errorf("%s: NewOriginHeader succeeded, want an error", name)
+		}
+	}
+	if _, err := cloudfront.NewOriginHeader(nil, cloudfront.Config{HeaderName: header, Distributions: ok}); err == nil {
+		t.Error("nil client: NewOriginHeader succeeded, want an error")
+	}
+}
+
+func TestConfigIsCopied(t *testing.T) {
+	dists := []cloudfront.Distribution{{ID: "E1", OriginIDs: []string{"api"}}}
+	f := newFixture(t, dists)
+	dists[0].OriginIDs[0] = "static"
+	if err := f.set(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := headerValues(f.api.config("E1"))["static/"+header]; ok {
+		t.Error("changing the caller's slice after NewOriginHeader changed the target")
+	}
+}

@@ -1,0 +1,33 @@
+# Shared helpers for the project's scripts. Source it; do not run it.
+#
+# Go tools are built from the module proxy at pinned versions into .cache/bin
+# (ignored by git), so a fresh machine needs nothing installed by hand.
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+TOOLS="$ROOT/.cache/bin"
+export PATH="$TOOLS:$PATH"
+
+# Pinned tool versions.
+STATICCHECK_VERSION=v0.8.2
+
+# go_tool NAME PACKAGE VERSION: build PACKAGE@VERSION into .cache/bin unless
+# that version is already there.
+go_tool() {
+	local name=$1 pkg=$2 version=$3 stamp="$TOOLS/.$1.version"
+	if [[ -x "$TOOLS/$name" && "$(cat "$stamp" 2>/dev/null)" == "$version" ]]; then
+		return
+	fi
+	echo "--- building $name $version into .cache/bin"
+	mkdir -p "$TOOLS"
+	GOBIN="$TOOLS" GOFLAGS=-mod=mod go install "$pkg@$version"
+	echo "$version" >"$stamp"
+}
+
+# step TITLE CMD...: run CMD with a header and its duration.
+step() {
+	local title=$1 start=$SECONDS
+	shift
+	echo "=== $title"
+	"$@"
+	echo "--- $title: ok ($((SECONDS - start))s)"
+}

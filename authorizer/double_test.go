@@ -1,0 +1,179 @@
+package authorizer_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
+	smtypes "github.com/aws/aws-sdk-go-v2/service/secretsmanager/types"
+	"github.com/aws/smithy-go"
+)
+
+// smDouble is a test double of Secrets Manager holding one secret: versions
+// with values and staging labels, moved the way a rotation moves them. It
+// counts calls and can fail or hold them, which moto cannot.
+type smDouble struct {
+	mu          sync.Mutex
+	arn         string
+	versions    map[string]*version
+	lastChanged time.Time
+	next        int
+	calls       map[string]int
+	// fail, when set, is returned by every call.
+	fail error
+	// now stamps LastChangedDate when labels move.
+	now func() time.Time
+	// hold, when set, makes DescribeSecret wait until it is closed, after
+	// signalling entered.
+	hold, entered chan struct{}
+}
+
+type version struct {
+	value  *string // nil: no value yet
+	stages []string
+}
+
+const doubleARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:origin-verify-AbCdEf"
+
+// newSMDouble returns a secret whose AWSCURRENT holds {"HEADERVALUE": current}.
+func newSMDouble(current string, now func() time.Time) *smDouble {
+	d := &smDouble{arn: doubleARN, versions: map[string]*version{}, calls: map[string]int{}, now: now}
+	d.put(jsonValue(current), "AWSCURRENT")
+	return d
+}
+
+func jsonValue(v string) string {
+	b, _ := json.Marshal(map[string]string{"HEADERVALUE": v, "owner": "team-api"})
+	return string(b)
+}
+
+// put adds a version with secretString (nil-able via putEmpty) and moves the
+// given labels onto it; AWSCURRENT leaves AWSPREVIOUS behind, as Secrets
+// Manager does. It returns the version ID.
+func (d *smDouble) put(secretString string, stages ...string) string {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.next++
+	id := fmt.Sprintf("v%02d-0000-0000-0000-000000000000", d.next)
+	d.versions[id] = &version{value: &secretString}
+	d.move(id, stages...)
+	return id
+}
+
+// putEmpty adds a version without a value holding AWSPENDING, as RotateSecret
+// does before createSecret runs.
+func (d *smDouble) putEmpty() string {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.next++
+	id := fmt.Sprintf("v%02d-0000-0000-0000-000000000000", d.next)
+	d.versions[id] = &version{}
+	d.move(id, "AWSPENDING")
+	return id
+}
+
+// finish makes version id AWSCURRENT, as finishSecret does.
+func (d *smDouble) finish(id string) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.move(id, "AWSCURRENT")
+}
+
+func (d *smDouble) move(id string, stages ...string) {
+	for _, stage := range stages {
+		for other, v := range d.versions {
+			if other == id || !slices.Contains(v.stages, stage) {
+				continue
+			}
+			v.stages = slices.DeleteFunc(v.stages, func(s string) bool { return s == stage })
+			if stage == "AWSCURRENT" {
+				for _, w := range d.versions {
+					w.stages = slices.DeleteFunc(w.stages, func(s string) bool { return s == "AWSPREVIOUS" })
+				}
+				v.stages = append(v.stages, "AWSPREVIOUS")
+			}
+		}
+		d.versions[id].stages = append(d.versions[id].stages, stage)
+	}
+	d.lastChanged = d.now()
+}
+
+func (d *smDouble) count(op string) int {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.calls[op]
+}
+
+func (d *smDouble) total() int {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.calls["DescribeSecret"] + d.calls["GetSecretValue"]
+}
+
+func (d *smDouble) setFail(err error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.fail = err
+}
+
+var errThrottled = &smithy.GenericAPIError{Code: "ThrottlingException", Message: "Rate exceeded"}
+
+func (d *smDouble) DescribeSecret(ctx context.Context, in *secretsmanager.DescribeSecretInput, _ ...func(*secretsmanager.Options)) (*secretsmanager.DescribeSecretOutput, error) {
+	d.mu.Lock()
+	hold, entered := d.hold, d.entered
+	d.mu.Unlock()
+	if hold != nil {
+		select {
+		case entered <- struct{}{}:
+		default:
+		}
+		select {
+		case <-hold:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.calls["DescribeSecret"]++
+	if d.fail != nil {
+		return nil, d.fail
+	}
+	stages := map[string][]string{}
+	for id, v := range d.versions {
+		if len(v.stages) > 0 {
+			stages[id] = slices.Clone(v.stages)
+		}
+	}
+	return &secretsmanager.DescribeSecretOutput{ARN: aws.String(d.arn), Name: aws.String("origin-verify"), VersionIdsToStages: stages, LastChangedDate: aws.Time(d.lastChanged)}, nil
+}
+
+func (d *smDouble) GetSecretValue(_ context.Context, in *secretsmanager.GetSecretValueInput, _ ...func(*secretsmanager.Options)) (*secretsmanager.GetSecretValueOutput, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.calls["GetSecretValue"]++
+	if d.fail != nil {
+		return nil, d.fail
+	}
+	id := aws.ToString(in.VersionId)
+	if id == "" {
+		for vid, v := range d.versions {
+			if slices.Contains(v.stages, aws.ToString(in.VersionStage)) {
+				id = vid
+			}
+		}
+	}
+	v, ok := d.versions[id]
+	if !ok || v.value == nil {
+		return nil, &smtypes.ResourceNotFoundException{Message: aws.String("Secrets Manager can't find the specified secret value")}
+	}
+	return &secretsmanager.GetSecretValueOutput{ARN: aws.String(d.arn), VersionId: aws.String(id), SecretString: v.value, VersionStages: slices.Clone(v.stages)}, nil
+}
+
+var errInjected = errors.New("sm double: injected failure")

@@ -1,0 +1,57 @@
+package authorizer
+
+import "strings"
+
+// restHeader returns the value of the header name (matched case-insensitively)
+// from a REST API event. ok is false, and the value empty, when the header is
+// missing or sent more than once: an ambiguous header is never trusted.
+func restHeader(headers map[string]string, multi map[string][]string, name string) (value string, ok bool) {
+	found := 0
+	for k, vs := range multi {
+		if strings.EqualFold(k, name) {
+			found += len(vs)
+		}
+	}
+	if found > 1 {
+		return "", false
+	}
+	found = 0
+	for k, v := range headers {
+		if strings.EqualFold(k, name) {
+			value = v
+			found++
+		}
+	}
+	if found != 1 {
+		return "", false
+	}
+	return value, true
+}
+
+// httpHeader returns the header's value from an HTTP API (payload 2.0) event,
+// whose header names arrive lower-cased and whose repeated headers arrive
+// comma-joined (and so match no value).
+func (a *adapter) httpHeader(headers map[string]string) string {
+	if v, ok := headers[a.lower]; ok {
+		return v
+	}
+	value, _ := restHeader(headers, nil, a.header)
+	return value
+}
+
+// isToken reports whether name is a valid HTTP header name (RFC 9110 token).
+func isToken(name string) bool {
+	if name == "" {
+		return false
+	}
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		switch {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
+		case strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0:
+		default:
+			return false
+		}
+	}
+	return true
+}

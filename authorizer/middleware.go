@@ -1,0 +1,39 @@
+package authorizer
+
+import (
+	"fmt"
+	"net/http"
+)
+
+// Middleware protects an origin that is not behind API Gateway (an ALB
+// target, an ECS service, a Lambda function URL through lambdaurl.Wrap): a
+// request whose header holds an accepted value reaches next, without the
+// header; any other request gets 403 Forbidden, with no hint why. A header
+// sent more than once is refused. It panics if header is not a valid header
+// name.
+func Middleware(v *Verifier, header string, next http.Handler) http.Handler {
+	if v == nil || next == nil {
+		panic("authorizer: Middleware: nil Verifier or handler")
+	}
+	if !isToken(header) {
+		panic(fmt.Sprintf("authorizer: Middleware: %q is not a valid header name", header))
+	}
+	key := http.CanonicalHeaderKey(header)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var value string
+		if values := r.Header[key]; len(values) == 1 {
+			value = values[0]
+		}
+		if d, err := v.Verify(r.Context(), value); err != nil || !d.Allowed() {
+			http.Error(w, http.StatusText(http.StatusForbidden), http.StatusForbidden)
+			return
+		}
+		// The value stays out of the application: copy the request with the
+		// header removed instead of editing the caller's.
+		r2 := new(http.Request)
+		*r2 = *r
+		r2.Header = r.Header.Clone()
+		delete(r2.Header, key)
+		next.ServeHTTP(w, r2)
+	})
+}

@@ -1,0 +1,210 @@
+package authorizer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"sync"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
+	smtypes "github.com/aws/aws-sdk-go-v2/service/secretsmanager/types"
+	"github.com/aws/aws-secretsmanager-caching-go/v2/secretcache"
+)
+
+// Staging labels.
+const (
+	stageCurrent  = "AWSCURRENT"
+	stagePending  = "AWSPENDING"
+	stagePrevious = "AWSPREVIOUS"
+)
+
+// describeGate stands between caching-go and Secrets Manager.
+//
+// caching-go keeps the secret's versions and fetches each version's value
+// once by version ID, but it reads the wall clock for its TTL and can only be
+// told to refresh through RefreshNow, which sleeps 2.5 to 5 seconds. So the
+// Verifier runs it with a 1 ns item TTL, which makes it ask for the secret's
+// metadata on every read, and the gate answers that from memory until the
+// Verifier arms it: when its own TTL has passed, on its own clock, or for a
+// refresh on miss. The first DescribeSecret after arming goes to Secrets
+// Manager; a failure is kept for the Verifier and caching-go is given the last
+// good metadata, so it never enters its own retry backoff.
+type describeGate struct {
+	sm SecretsManagerAPI
+
+	mu    sync.Mutex
+	armed bool
+	last  *secretsmanager.DescribeSecretOutput
+	err   error
+}
+
+var _ secretcache.SecretsManagerAPIClient = (*describeGate)(nil)
+
+func (g *describeGate) arm() {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.armed, g.err = true, nil
+}
+
+// result returns the metadata the last read used and the error of its
+// DescribeSecret, if it failed.
+func (g *describeGate) result() (*secretsmanager.DescribeSecretOutput, error) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.last, g.err
+}
+
+func (g *describeGate) DescribeSecret(ctx context.Context, in *secretsmanager.DescribeSecretInput, optFns ...func(*secretsmanager.Options)) (*secretsmanager.DescribeSecretOutput, error) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.armed {
+		g.armed = false
+		out, err := g.sm.DescribeSecret(ctx, in, optFns...)
+		if err == nil {
+			g.last = out
+		} else {
+			g.err = err
+		}
+	}
+	if g.last == nil {
+		return &secretsmanager.DescribeSecretOutput{}, nil
+	}
+	return g.last, nil
+}
+
+func (g *describeGate) GetSecretValue(ctx context.Context, in *secretsmanager.GetSecretValueInput, optFns ...func(*secretsmanager.Options)) (*secretsmanager.GetSecretValueOutput, error) {
+	return g.sm.GetSecretValue(ctx, in, optFns...)
+}
+
+var errNotUsed = errors.New("authorizer: not used by the Verifier")
+
+func (g *describeGate) CreateSecret(context.Context, *secretsmanager.CreateSecretInput, ...func(*secretsmanager.Options)) (*secretsmanager.CreateSecretOutput, error) {
+	return nil, errNotUsed
+}
+
+func (g *describeGate) DeleteSecret(context.Context, *secretsmanager.DeleteSecretInput, ...func(*secretsmanager.Options)) (*secretsmanager.DeleteSecretOutput, error) {
+	return nil, errNotUsed
+}
+
+func (g *describeGate) ListSecrets(context.Context, *secretsmanager.ListSecretsInput, ...func(*secretsmanager.Options)) (*secretsmanager.ListSecretsOutput, error) {
+	return nil, errNotUsed
+}
+
+func (g *describeGate) UpdateSecret(context.Context, *secretsmanager.UpdateSecretInput, ...func(*secretsmanager.Options)) (*secretsmanager.UpdateSecretOutput, error) {
+	return nil, errNotUsed
+}
+
+// read asks Secrets Manager for the secret's metadata through caching-go,
+// takes each stage's value from caching-go (which fetches only versions it
+// has not seen), and publishes a new snapshot. The caller holds v.readMu.
+func (v *Verifier) read(ctx context.Context) (*snapshot, error) {
+	now := v.opts.clock.Now()
+	v.gate.arm()
+	var values [3]string
+	for i, stage := range []string{stageCurrent, stagePending, stagePrevious} {
+		val, ok, err := v.stageValue(ctx, stage)
+		if err != nil {
+			return nil, v.readFailed(now, err)
+		}
+		if ok {
+			values[i] = val
+		}
+	}
+	desc, err := v.gate.result()
+	if err != nil {
+		return nil, v.readFailed(now, fmt.Errorf("DescribeSecret: %w", err))
+	}
+	if versionWith(desc, stageCurrent) == "" {
+		return nil, v.readFailed(now, errors.New("the secret has no AWSCURRENT version"))
+	}
+
+	prev := v.snap.Load()
+	s := &snapshot{
+		current: values[0], pending: values[1], previous: values[2],
+		currentID:  versionWith(desc, stageCurrent),
+		pendingID:  versionWith(desc, stagePending),
+		previousID: versionWith(desc, stagePrevious),
+		readAt:     now,
+		refreshAt:  now.Add(v.opts.ttl/2 + rand.N(v.opts.ttl/2+1)),
+	}
+	s.previousUntil = v.previousUntil(prev, s, desc, now)
+	v.snap.Store(s)
+	if prev == nil || prev.currentID != s.currentID || prev.pendingID != s.pendingID {
+		v.opts.logger.Info("authorizer: secret read", "current_version", s.currentID, "pending_version", s.pendingID,
+			"previous_version", s.previousID, "previous_accepted_until", s.previousUntil)
+	}
+	return s, nil
+}
+
+// stageValue returns the header value at stage. ok is false when no version
+// holds the stage, or it holds no value yet (a rotation between RotateSecret
+// and createSecret), or the value is unusable (logged).
+func (v *Verifier) stageValue(ctx context.Context, stage string) (string, bool, error) {
+	secretString, err := v.cache.GetSecretStringWithStageWithContext(ctx, v.secretID, stage)
+	var noVersion *secretcache.VersionNotFoundError
+	var noValue *smtypes.ResourceNotFoundException
+	switch {
+	case errors.As(err, &noVersion):
+		return "", false, nil
+	case errors.As(err, &noValue) && stage != stageCurrent:
+		return "", false, nil
+	case err != nil:
+		return "", false, fmt.Errorf("read %s: %w", stage, err)
+	}
+	value, err := v.opts.format.Extract(secretString)
+	if err == nil {
+		err = checkValue(value)
+	}
+	if err != nil {
+		v.opts.logger.Warn("authorizer: secret version holds no usable value; it is not accepted", "stage", stage, "error", err.Error())
+		return "", false, nil
+	}
+	return value, true, nil
+}
+
+// readFailed keeps the published snapshot, with its next read a cooldown
+// away, and wraps err for the caller.
+func (v *Verifier) readFailed(now time.Time, err error) error {
+	v.opts.logger.Warn("authorizer: reading the secret failed; deciding from the last good read", "error", err.Error())
+	if s := v.snap.Load(); s != nil {
+		retry := *s
+		retry.refreshAt = now.Add(v.opts.cooldown)
+		v.snap.Store(&retry)
+	}
+	v.failedAt = now
+	return err
+}
+
+// previousUntil ends AWSPREVIOUS's grace window. A rotation this Verifier
+// saw happen (its AWSCURRENT became AWSPREVIOUS) starts the window now; one
+// it did not see starts it at the secret's LastChangedDate, the last time a
+// staging label moved, or now if that is unknown.
+func (v *Verifier) previousUntil(prev, s *snapshot, desc *secretsmanager.DescribeSecretOutput, now time.Time) time.Time {
+	switch {
+	case v.opts.grace == 0 || s.previous == "":
+		return time.Time{}
+	case prev != nil && s.previousID == prev.previousID:
+		return prev.previousUntil
+	case prev != nil && s.previousID == prev.currentID:
+		return now.Add(v.opts.grace)
+	}
+	since := aws.ToTime(desc.LastChangedDate)
+	if since.IsZero() || since.After(now) {
+		since = now
+	}
+	return since.Add(v.opts.grace)
+}
+
+func versionWith(desc *secretsmanager.DescribeSecretOutput, stage string) string {
+	for id, stages := range desc.VersionIdsToStages {
+		for _, s := range stages {
+			if s == stage {
+				return id
+			}
+		}
+	}
+	return ""
+}

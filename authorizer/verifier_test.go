@@ -1,0 +1,393 @@
+package authorizer_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"log/slog"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/originlock/originlock/authorizer"
+	"github.com/originlock/originlock/internal/clocktest"
+)
+
+const (
+	valCurrent  = "CurrentValue0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQ"
+	valPending  = "PendingValue0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQ"
+	valPrevious = "PreviousValu0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQ"
+	valWrong    = "WrongValue000123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQ"
+)
+
+var t0 = time.Date(2026, 11, 21, 12, 0, 0, 0, time.UTC)
+
+// verifierEnv is a Verifier over an smDouble with a fake clock and captured logs.
+type verifierEnv struct {
+	sm    *smDouble
+	clock *clocktest.Clock
+	v     *authorizer.Verifier
+	logs  *bytes.Buffer
+}
+
+func newVerifierEnv(t testing.TB, opts ...authorizer.Option) *verifierEnv {
+	t.Helper()
+	clock := clocktest.New(t0)
+	e := &verifierEnv{sm: newSMDouble(valCurrent, clock.Now), clock: clock, logs: &bytes.Buffer{}}
+	logger := slog.New(slog.NewJSONHandler(&lockedWriter{w: e.logs}, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	v, err := authorizer.NewVerifier(e.sm, doubleARN, append([]authorizer.Option{authorizer.WithClock(e.clock), authorizer.WithLogger(logger)}, opts...)...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.v = v
+	return e
+}
+
+type lockedWriter struct {
+	mu sync.Mutex
+	w  *bytes.Buffer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
+}
+
+func (e *verifierEnv) verify(t testing.TB, value string) authorizer.Decision {
+	t.Helper()
+	d, err := e.v.Verify(context.Background(), value)
+	if err != nil {
+		t.Fatalf("Verify: %v", err)
+	}
+	return d
+}
+
+// rotate plays a whole rotation on the double: a new pending version, then
+// finishSecret. It returns the new version's ID.
+func (e *verifierEnv) rotate(newValue string) string {
+	id := e.sm.put(jsonValue(newValue), "AWSPENDING")
+	e.sm.finish(id)
+	return id
+}
+
+func TestVerifyStages(t *testing.T) {
+	e := newVerifierEnv(t)
+	e.sm.put(jsonValue(valPrevious), "AWSCURRENT") // valCurrent becomes AWSPREVIOUS...
+	e.sm.put(jsonValue(valCurrent), "AWSCURRENT")  // ...then current again: set up the three stages
+	e.sm.put(jsonValue(valPending), "AWSPENDING")
+	// Stages now: current=valCurrent, previous=valPrevious, pending=valPending.
+	cases := []struct {
+		value string
+		want  authorizer.Decision
+	}{
+		{valCurrent, authorizer.AllowCurrent},
+		{valPending, authorizer.AllowPending},
+		{valPrevious, authorizer.AllowPrevious},
+		{valWrong, authorizer.Deny},
+		{"", authorizer.Deny},
+		{valCurrent[:len(valCurrent)-1], authorizer.Deny},
+		{valCurrent + "x", authorizer.Deny},
+		{strings.ToLower(valCurrent), authorizer.Deny},
+		{strings.Repeat("x", authorizer.MaxValueLength+1), authorizer.Deny},
+		{valCurrent[:10] + "\x00" + valCurrent[11:], authorizer.Deny},
+	}
+	for _, tc := range cases {
+		if got := e.verify(t, tc.value); got != tc.want {
+			t.Errorf("Verify(%.12q...) = %v, want %v", tc.value, got, tc.want)
+		}
+		e.clock.Advance(authorizer.DefaultRefreshCooldown) // each unknown value gets its own read
+	}
+}
+
+func TestPreviousGraceWindow(t *testing.T) {
+	e := newVerifierEnv(t, authorizer.WithPreviousGrace(15*time.Minute))
+	if got := e.verify(t, valCurrent); got != authorizer.AllowCurrent {
+		t.Fatalf("warm-up: got %v", got)
+	}
+	e.rotate(valPending)
+	// The first request with the new value reads again (refresh on miss) and
+	// sees the rotation: the old value is AWSPREVIOUS from now on.
+	if got := e.verify(t, valPending); got != authorizer.AllowCurrent {
+		t.Fatalf("new value: got %v, want AllowCurrent", got)
+	}
+	e.clock.Advance(14 * time.Minute)
+	if got := e.verify(t, valCurrent); got != authorizer.AllowPrevious {
+		t.Errorf("old value within the grace window: got %v, want AllowPrevious", got)
+	}
+	e.clock.Advance(2 * time.Minute)
+	if got := e.verify(t, valCurrent); got != authorizer.Deny {
+		t.Errorf("old value after the grace window: got %v, want Deny", got)
+	}
+}
+
+func TestPreviousGraceDisabled(t *testing.T) {
+	e := newVerifierEnv(t, authorizer.WithPreviousGrace(0))
+	e.verify(t, valCurrent)
+	e.rotate(valPending)
+	e.verify(t, valPending)
+	e.clock.Advance(authorizer.DefaultRefreshCooldown)
+	if got := e.verify(t, valCurrent); got != authorizer.Deny {
+		t.Errorf("old value with grace 0: got %v, want Deny", got)
+	}
+}
+
+// TestPreviousGraceColdStart: a Verifier that starts after a rotation counts
+// the grace window from the secret's LastChangedDate.
+func TestPreviousGraceColdStart(t *testing.T) {
+	e := newVerifierEnv(t, authorizer.WithPreviousGrace(15*time.Minute))
+	e.rotate(valPending) // LastChangedDate = t0 in the double
+	e.clock.Advance(10 * time.Minute)
+	if got := e.verify(t, valCurrent); got != authorizer.AllowPrevious {
+		t.Errorf("10 minutes after the rotation: got %v, want AllowPrevious", got)
+	}
+	e2 := newVerifierEnv(t, authorizer.WithPreviousGrace(15*time.Minute))
+	e2.rotate(valPending)
+	e2.clock.Advance(16 * time.Minute)
+	if got := e2.verify(t, valCurrent); got != authorizer.Deny {
+		t.Errorf("16 minutes after the rotation: got %v, want Deny", got)
+	}
+}
+
+// TestRefreshOnMiss: a value stored as AWSPENDING after the Verifier's last
+// read is allowed on its first appearance, with one read.
+func TestRefreshOnMiss(t *testing.T) {
+	e := newVerifierEnv(t)
+	e.verify(t, valCurrent)
+	before := e.sm.calls["DescribeSecret"]
+	e.sm.put(jsonValue(valPending), "AWSPENDING")
+	if got := e.verify(t, valPending); got != authorizer.AllowPending {
+		t.Fatalf("new pending value: got %v, want AllowPending", got)
+	}
+	if got := e.sm.count("DescribeSecret") - before; got != 1 {
+		t.Errorf("DescribeSecret calls for the miss = %d, want 1", got)
+	}
+	if got := e.sm.count("GetSecretValue"); got != 2 {
+		t.Errorf("GetSecretValue calls = %d, want 2 (each version once)", got)
+	}
+	if got := e.verify(t, valCurrent); got != authorizer.AllowCurrent {
+		t.Errorf("current value after the miss: got %v", got)
+	}
+}
+
+// TestPendingWithoutValue: between RotateSecret and createSecret, AWSPENDING
+// names a version without a value; that is normal, not a failure.
+func TestPendingWithoutValue(t *testing.T) {
+	e := newVerifierEnv(t)
+	e.sm.putEmpty()
+	if got := e.verify(t, valCurrent); got != authorizer.AllowCurrent {
+		t.Fatalf("got %v, want AllowCurrent", got)
+	}
+	if got := e.verify(t, valWrong); got != authorizer.Deny {
+		t.Fatalf("got %v, want Deny", got)
+	}
+}
+
+// TestSteadyStateCalls: 10,000 requests with valid values over 10 TTLs cost
+// at most 2 Secrets Manager calls per TTL.
+func TestSteadyStateCalls(t *testing.T) {
+	const ttl = time.Minute
+	e := newVerifierEnv(t, authorizer.WithCacheTTL(ttl))
+	e.verify(t, valCurrent) // first read: 1 DescribeSecret + 1 GetSecretValue
+	warm := e.sm.total()
+	for i := range 10_000 {
+		e.clock.Advance(10 * ttl / 10_000)
+		if got := e.verify(t, valCurrent); got != authorizer.AllowCurrent {
+			t.Fatalf("request %d: got %v", i, got)
+		}
+	}
+	calls := e.sm.total() - warm
+	if calls > 2*10 {
+		t.Errorf("%d Secrets Manager calls over 10 TTLs, want at most 20", calls)
+	}
+	if calls < 10 {
+		t.Errorf("%d calls over 10 TTLs: the Verifier did not re-read every TTL", calls)
+	}
+	if got := e.sm.count("GetSecretValue"); got != 1 {
+		t.Errorf("GetSecretValue calls = %d, want 1: values are fetched once per version", got)
+	}
+}
+
+// TestFloodOfUnknownValues: 10,000 random values within one cooldown cost one
+// read, and none is allowed.
+func TestFloodOfUnknownValues(t *testing.T) {
+	e := newVerifierEnv(t, authorizer.WithRefreshCooldown(5*time.Second))
+	e.verify(t, valCurrent)
+	warm := e.sm.total()
+	unavailable := 0
+	for i := range 10_000 {
+		value := valWrong[:50] + strings.Repeat("z", i%13) + string(rune('a'+i%26))
+		d, err := e.v.Verify(context.Background(), value)
+		if d.Allowed() {
+			t.Fatalf("random value %d was allowed", i)
+		}
+		if errors.Is(err, authorizer.ErrUnavailable) {
+			unavailable++
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		e.clock.Advance(4 * time.Second / 10_000)
+	}
+	if got := e.sm.count("DescribeSecret") - 1; got != 1 {
+		t.Errorf("DescribeSecret calls caused by the flood = %d, want 1", got)
+	}
+	if got := e.sm.total() - warm; got != 1 {
+		t.Errorf("Secrets Manager calls caused by the flood = %d, want 1", got)
+	}
+	if unavailable != 9_999 {
+		t.Errorf("%d values got ErrUnavailable, want 9999 (all but the one checked against a fresh read)", unavailable)
+	}
+	// After the cooldown an unknown value causes one more read.
+	e.clock.Advance(2 * time.Second)
+	if got := e.verify(t, valWrong); got != authorizer.Deny {
+		t.Errorf("after the cooldown: got %v, want Deny", got)
+	}
+}
+
+// TestConcurrentMissesShareOneRead holds Secrets Manager while 50 requests
+// with the new value arrive, then lets it answer once.
+func TestConcurrentMissesShareOneRead(t *testing.T) {
+	e := newVerifierEnv(t)
+	e.verify(t, valCurrent)
+	e.sm.put(jsonValue(valPending), "AWSPENDING")
+	hold, entered := make(chan struct{}), make(chan struct{}, 1)
+	e.sm.mu.Lock()
+	e.sm.hold, e.sm.entered = hold, entered
+	e.sm.mu.Unlock()
+
+	var wg sync.WaitGroup
+	results := make(chan authorizer.Decision, 50)
+	for range 50 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			d, err := e.v.Verify(context.Background(), valPending)
+			if err != nil {
+				t.Error(err)
+			}
+			results <- d
+		}()
+	}
+	<-entered // one request is reading; the others join it or arrive later
+	if len(results) != 0 {
+		t.Fatal("a request finished while the read was held")
+	}
+	close(hold)
+	wg.Wait()
+	close(results)
+	for d := range results {
+		if d != authorizer.AllowPending {
+			t.Errorf("a concurrent request got %v, want AllowPending", d)
+		}
+	}
+	if got := e.sm.count("DescribeSecret"); got != 2 {
+		t.Errorf("DescribeSecret calls = %d, want 2 (first read, one shared miss read)", got)
+	}
+}
+
+func TestStaleIfError(t *testing.T) {
+	e := newVerifierEnv(t, authorizer.WithCacheTTL(time.Minute), authorizer.WithMaxStaleness(time.Hour))
+	e.verify(t, valCurrent)
+	e.sm.setFail(errThrottled)
+
+	e.clock.Advance(59 * time.Minute)
+	if got := e.verify(t, valCurrent); got != authorizer.AllowCurrent {
+		t.Errorf("within max staleness: got %v, want AllowCurrent", got)
+	}
+	if _, err := e.v.Verify(context.Background(), valWrong); !errors.Is(err, authorizer.ErrUnavailable) {
+		t.Errorf("unknown value while Secrets Manager fails: got %v, want ErrUnavailable (not a cacheable Deny)", err)
+	}
+	failed := e.sm.count("DescribeSecret")
+	e.clock.Advance(2 * time.Minute)
+	d, err := e.v.Verify(context.Background(), valCurrent)
+	if !errors.Is(err, authorizer.ErrUnavailable) || d.Allowed() {
+		t.Fatalf("beyond max staleness: got %v, %v; want Deny with ErrUnavailable", d, err)
+	}
+	if !strings.Contains(err.Error(), "old") {
+		t.Errorf("error %q should say the last good read is too old", err)
+	}
+	if e.sm.count("DescribeSecret") == failed {
+		t.Error("the Verifier stopped retrying")
+	}
+
+	e.sm.setFail(nil)
+	e.clock.Advance(10 * time.Second) // past the retry cooldown
+	if got := e.verify(t, valCurrent); got != authorizer.AllowCurrent {
+		t.Errorf("after Secrets Manager recovers: got %v, want AllowCurrent", got)
+	}
+}
+
+func TestFirstReadFails(t *testing.T) {
+	e := newVerifierEnv(t, authorizer.WithRefreshCooldown(5*time.Second))
+	e.sm.setFail(errInjected)
+	for range 100 {
+		if _, err := e.v.Verify(context.Background(), valCurrent); !errors.Is(err, authorizer.ErrUnavailable) {
+			t.Fatalf("got %v, want ErrUnavailable", err)
+		}
+	}
+	if got := e.sm.count("DescribeSecret"); got != 1 {
+		t.Errorf("DescribeSecret calls = %d, want 1 per cooldown", got)
+	}
+	e.sm.setFail(nil)
+	e.clock.Advance(5 * time.Second)
+	if err := e.v.Load(context.Background()); err != nil {
+		t.Fatalf("Load after recovery: %v", err)
+	}
+	if got := e.verify(t, valCurrent); got != authorizer.AllowCurrent {
+		t.Errorf("got %v, want AllowCurrent", got)
+	}
+}
+
+func TestSecretFormats(t *testing.T) {
+	t.Run("plain", func(t *testing.T) {
+		e := newVerifierEnv(t, authorizer.WithPlainValue())
+		e.sm.put(valPending, "AWSCURRENT")
+		if got := e.verify(t, valPending); got != authorizer.AllowCurrent {
+			t.Errorf("got %v, want AllowCurrent", got)
+		}
+	})
+	t.Run("JSON key", func(t *testing.T) {
+		e := newVerifierEnv(t, authorizer.WithJSONKey("owner"))
+		if got := e.verify(t, "team-api"); got != authorizer.AllowCurrent {
+			t.Errorf("got %v, want AllowCurrent", got)
+		}
+	})
+	t.Run("malformed current", func(t *testing.T) {
+		e := newVerifierEnv(t)
+		e.sm.put("not json: "+valPrevious, "AWSCURRENT")
+		e.sm.put(jsonValue(valPending), "AWSPENDING")
+		if got := e.verify(t, valPending); got != authorizer.AllowPending {
+			t.Errorf("pending beside a malformed current: got %v, want AllowPending", got)
+		}
+		if got := e.verify(t, "not json: "+valPrevious); got != authorizer.Deny {
+			t.Errorf("the malformed secret string itself: got %v, want Deny", got)
+		}
+		if strings.Contains(e.logs.String(), valPrevious) {
+			t.Error("the logs contain the malformed secret string")
+		}
+	})
+}
+
+func TestNewVerifierRefusesBadOptions(t *testing.T) {
+	cases := map[string][]authorizer.Option{
+		"zero TTL":           {authorizer.WithCacheTTL(0)},
+		"negative cooldown":  {authorizer.WithRefreshCooldown(-time.Second)},
+		"negative grace":     {authorizer.WithPreviousGrace(-time.Second)},
+		"zero max staleness": {authorizer.WithMaxStaleness(0)},
+		"empty key":          {authorizer.WithJSONKey("")},
+		"nil clock":          {authorizer.WithClock(nil)},
+		"nil logger":         {authorizer.WithLogger(nil)},
+	}
+	for name, opts := range cases {
+		if _, err := authorizer.NewVerifier(newSMDouble(valCurrent, time.Now), doubleARN, opts...); err == nil {
+			t.Errorf("%s: NewVerifier succeeded, want an error", name)
+		}
+	}
+	if _, err := authorizer.NewVerifier(nil, doubleARN); err == nil {
+		t.Error("nil client: NewVerifier succeeded")
+	}
+	if _, err := authorizer.NewVerifier(newSMDouble(valCurrent, time.Now), ""); err == nil {
+		t.Error("empty secret ID: NewVerifier succeeded")
+	}
+}

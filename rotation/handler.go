@@ -59,6 +59,8 @@ type Handler struct {
 	// expected is the secret the handler serves ("" for any).
 	expected     string
 	cleanupStale bool
+	settle       time.Duration
+	clock        Clock
 }
 
 // NewHandler returns a Handler that rotates secrets with sm and applies each
@@ -93,6 +95,8 @@ func NewHandler(sm SecretsManagerAPI, target Target, opts ...Option) (*Handler, 
 		log:          o.logger,
 		expected:     o.expected,
 		cleanupStale: o.cleanupStale,
+		settle:       o.settle,
+		clock:        o.clock,
 	}, nil
 }
 

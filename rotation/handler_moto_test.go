@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
@@ -195,7 +196,7 @@ func TestExpectedSecretMatches(t *testing.T) {
 	name := "originlock/" + t.Name()
 	for _, id := range []string{probe.arn, name, probe.arn[:len(probe.arn)-7]} {
 		e := &env{t: t, sm: probe.sm, arn: probe.arn, logs: probe.logs}
-		h, err := rotation.NewHandler(probe.sm, &targetDouble{}, rotation.WithExpectedSecret(id), quiet())
+		h, err := rotation.NewHandler(probe.sm, &targetDouble{}, rotation.WithExpectedSecret(id), quiet(), noSettle())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -319,7 +320,7 @@ func TestRotationTokenPassedToWrites(t *testing.T) {
 	e := newEnv(t, initialJSON(), nil)
 	for _, rotationToken := range []string{"", "rotation-token-from-the-event"} {
 		rec := &smRecorder{SecretsManagerAPI: e.sm}
-		h, err := rotation.NewHandler(rec, &targetDouble{}, quiet())
+		h, err := rotation.NewHandler(rec, &targetDouble{}, quiet(), noSettle())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -434,5 +435,63 @@ func TestFinisher(t *testing.T) {
 		if string(f.Current) != target.inUse || string(f.Previous) != initialValue || f.VersionID != token {
 			t.Error("FinishSecret got the wrong Current, Previous or VersionID")
 		}
+	}
+}
+
+// TestSettleDelay: setSecret lets the pending value settle for the delay,
+// counted from createSecret, before the target may use it; a retry after
+// that does not wait again.
+func TestSettleDelay(t *testing.T) {
+	target := &targetDouble{}
+	e := newEnv(t, initialJSON(), target, rotation.WithSettleDelay(10*time.Second))
+	token := e.begin()
+	e.mustStep(rotation.StepCreate, token)
+	e.mustStep(rotation.StepSet, token)
+	waits := e.clock.Waits()
+	if len(waits) != 1 || waits[0] <= 8*time.Second || waits[0] > 10*time.Second {
+		t.Fatalf("waits = %v, want one wait of nearly 10s before the target was called", waits)
+	}
+	if len(target.sets) != 1 {
+		t.Fatalf("SetSecret calls = %d, want 1", len(target.sets))
+	}
+	e.mustStep(rotation.StepSet, token)
+	if got := len(e.clock.Waits()); got != 1 {
+		t.Errorf("a retry after the settle delay waited again (%d waits)", got)
+	}
+	if !strings.Contains(e.logs.String(), "settle") {
+		t.Error("the wait was not logged")
+	}
+
+}
+
+func TestSettleDelayDisabled(t *testing.T) {
+	e := newEnv(t, initialJSON(), &targetDouble{}, rotation.WithSettleDelay(0))
+	token := e.begin()
+	e.mustStep(rotation.StepCreate, token)
+	e.mustStep(rotation.StepSet, token)
+	if got := len(e.clock.Waits()); got != 0 {
+		t.Errorf("WithSettleDelay(0) waited %d times", got)
+	}
+}
+
+// TestSettleDelayRespectsTheDeadline: a context that ends during the wait
+// fails setSecret without calling the target.
+func TestSettleDelayRespectsTheDeadline(t *testing.T) {
+	target := &targetDouble{}
+	moto := newEnv(t, initialJSON(), target)
+	h, err := rotation.NewHandler(moto.sm, target, quiet(), rotation.WithSettleDelay(time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	token := moto.begin()
+	moto.mustStep(rotation.StepCreate, token)
+	ctx, cancel := context.WithTimeout(t.Context(), 50*time.Millisecond)
+	defer cancel()
+	err = h.Handle(ctx, fixture.Event(rotation.StepSet, moto.arn, token))
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("got %v, want the context's deadline", err)
+	}
+	if len(target.sets) != 0 {
+		t.Error("the target was called before the value settled")
 	}
 }

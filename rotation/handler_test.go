@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
@@ -84,12 +85,14 @@ func TestRefusedEvents(t *testing.T) {
 
 func TestNewHandlerRefusesBadOptions(t *testing.T) {
 	cases := map[string][]rotation.Option{
-		"short values":  {rotation.WithValueLength(rotation.MinValueLength - 1)},
-		"long values":   {rotation.WithValueLength(rotation.MaxValueLength + 1)},
-		"empty key":     {rotation.WithJSONKey("")},
-		"nil generator": {rotation.WithGenerator(nil)},
-		"nil logger":    {rotation.WithLogger(nil)},
-		"empty secret":  {rotation.WithExpectedSecret("")},
+		"short values":    {rotation.WithValueLength(rotation.MinValueLength - 1)},
+		"long values":     {rotation.WithValueLength(rotation.MaxValueLength + 1)},
+		"empty key":       {rotation.WithJSONKey("")},
+		"nil generator":   {rotation.WithGenerator(nil)},
+		"nil logger":      {rotation.WithLogger(nil)},
+		"empty secret":    {rotation.WithExpectedSecret("")},
+		"negative settle": {rotation.WithSettleDelay(-time.Second)},
+		"nil clock":       {rotation.WithClock(nil)},
 	}
 	for name, opts := range cases {
 		if _, err := rotation.NewHandler(smUnreachable{t: t}, &targetDouble{}, opts...); err == nil {

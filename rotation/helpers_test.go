@@ -9,9 +9,11 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 
+	"github.com/originlock/originlock/internal/clocktest"
 	"github.com/originlock/originlock/internal/fixture"
 	"github.com/originlock/originlock/internal/motoserver"
 	"github.com/originlock/originlock/rotation"
@@ -79,6 +81,8 @@ type env struct {
 	target  rotation.Target
 	handler *rotation.Handler
 	logs    *bytes.Buffer
+	// clock makes setSecret's settle delay pass at once.
+	clock *clocktest.Clock
 }
 
 func newEnv(t *testing.T, secretString string, target rotation.Target, opts ...rotation.Option) *env {
@@ -94,7 +98,8 @@ func newEnv(t *testing.T, secretString string, target rotation.Target, opts ...r
 	}
 	e := &env{t: t, sm: sm, arn: arn, target: target, logs: &bytes.Buffer{}}
 	logger := slog.New(slog.NewJSONHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	h, err := rotation.NewHandler(sm, target, append([]rotation.Option{rotation.WithLogger(logger)}, opts...)...)
+	e.clock = clocktest.New(time.Now())
+	h, err := rotation.NewHandler(sm, target, append([]rotation.Option{rotation.WithLogger(logger), rotation.WithClock(e.clock)}, opts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -104,6 +109,9 @@ func newEnv(t *testing.T, secretString string, target rotation.Target, opts ...r
 
 // quiet is a handler option that discards logs.
 func quiet() rotation.Option { return rotation.WithLogger(slog.New(slog.DiscardHandler)) }
+
+// noSettle is a handler option for tests that do not look at the settle delay.
+func noSettle() rotation.Option { return rotation.WithSettleDelay(0) }
 
 // begin starts a rotation as RotateSecret does and returns its token.
 func (e *env) begin() string {

@@ -3,9 +3,27 @@ package rotation
 import (
 	"errors"
 	"log/slog"
+	"time"
 
 	"github.com/originlock/originlock/internal/secretvalue"
 )
+
+// DefaultSettleDelay is how long after createSecret stores a value setSecret
+// waits before the Target may start sending it: twice the authorizer
+// package's default refresh cooldown (5 s). See WithSettleDelay.
+const DefaultSettleDelay = 10 * time.Second
+
+// Clock tells time and waits. The default is the system clock; tests pass
+// their own so that they never sleep.
+type Clock interface {
+	Now() time.Time
+	After(d time.Duration) <-chan time.Time
+}
+
+type systemClock struct{}
+
+func (systemClock) Now() time.Time                         { return time.Now() }
+func (systemClock) After(d time.Duration) <-chan time.Time { return time.After(d) }
 
 // Option configures a Handler.
 type Option func(*options)
@@ -17,6 +35,8 @@ type options struct {
 	logger       *slog.Logger
 	expected     string
 	cleanupStale bool
+	settle       time.Duration
+	clock        Clock
 	errs         []error
 }
 
@@ -25,6 +45,8 @@ func defaultOptions() options {
 		format: secretvalue.JSON(secretvalue.DefaultJSONKey),
 		length: DefaultValueLength,
 		logger: slog.Default(),
+		settle: DefaultSettleDelay,
+		clock:  systemClock{},
 	}
 }
 
@@ -101,4 +123,34 @@ func WithExpectedSecret(id string) Option {
 // is never cleared automatically, because CloudFront may already send it.
 func WithStalePendingCleanup() Option {
 	return func(o *options) { o.cleanupStale = true }
+}
+
+// WithSettleDelay sets how long setSecret lets a new value settle before the
+// Target may start using it, counted from the moment createSecret stored it
+// (DefaultSettleDelay; zero disables).
+//
+// This closes a race with verifiers that re-read the secret on an unknown
+// value but at most once per cooldown, as authorizer.Verifier does: if
+// CloudFront could send the new value less than a cooldown after such a
+// verifier's last read, and that read predates the value, the verifier could
+// not check it. With a settle delay longer than the verifiers' cooldown, any
+// request carrying the value arrives either after a read that saw it or after
+// the cooldown has run out. Set it above the authorizers' REFRESH_COOLDOWN.
+func WithSettleDelay(d time.Duration) Option {
+	return func(o *options) {
+		if d < 0 {
+			o.errs = append(o.errs, errors.New("rotation: WithSettleDelay: must not be negative"))
+		}
+		o.settle = d
+	}
+}
+
+// WithClock replaces the system clock, for tests and simulations.
+func WithClock(c Clock) Option {
+	return func(o *options) {
+		if c == nil {
+			o.errs = append(o.errs, errors.New("rotation: WithClock: nil clock"))
+		}
+		o.clock = c
+	}
 }

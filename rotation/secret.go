@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
@@ -105,6 +106,12 @@ func sameSecret(id, arn, name string) bool {
 // secretString reads the secret string of the version with versionID and/or
 // stage. ok is false when that version does not exist or holds no value.
 func (r *run) secretString(ctx context.Context, versionID, stage string) (s string, ok bool, err error) {
+	s, _, ok, err = r.readVersion(ctx, versionID, stage)
+	return s, ok, err
+}
+
+// readVersion is secretString that also returns when the version was created.
+func (r *run) readVersion(ctx context.Context, versionID, stage string) (s string, created time.Time, ok bool, err error) {
 	in := &secretsmanager.GetSecretValueInput{SecretId: aws.String(r.arn)}
 	if versionID != "" {
 		in.VersionId = aws.String(versionID)
@@ -116,26 +123,32 @@ func (r *run) secretString(ctx context.Context, versionID, stage string) (s stri
 	var notFound *types.ResourceNotFoundException
 	switch {
 	case errors.As(err, &notFound):
-		return "", false, nil
+		return "", time.Time{}, false, nil
 	case err != nil:
-		return "", false, fmt.Errorf("GetSecretValue %s: %w", versionName(versionID, stage), err)
+		return "", time.Time{}, false, fmt.Errorf("GetSecretValue %s: %w", versionName(versionID, stage), err)
 	case out.SecretString == nil:
-		return "", false, fmt.Errorf("%s: %w: it stores SecretBinary, the header value must be a SecretString", versionName(versionID, stage), ErrMalformedSecret)
+		return "", time.Time{}, false, fmt.Errorf("%s: %w: it stores SecretBinary, the header value must be a SecretString", versionName(versionID, stage), ErrMalformedSecret)
 	}
-	return *out.SecretString, true, nil
+	return *out.SecretString, aws.ToTime(out.CreatedDate), true, nil
 }
 
 // value reads the header value of one version, as secretString does.
 func (r *run) value(ctx context.Context, versionID, stage string) (v Value, ok bool, err error) {
-	s, ok, err := r.secretString(ctx, versionID, stage)
+	v, _, ok, err = r.valueCreated(ctx, versionID, stage)
+	return v, ok, err
+}
+
+// valueCreated is value that also returns when the version was created.
+func (r *run) valueCreated(ctx context.Context, versionID, stage string) (v Value, created time.Time, ok bool, err error) {
+	s, created, ok, err := r.readVersion(ctx, versionID, stage)
 	if err != nil || !ok {
-		return "", ok, err
+		return "", created, ok, err
 	}
 	raw, err := r.h.format.Extract(s)
 	if err != nil {
-		return "", false, fmt.Errorf("%s: %w", versionName(versionID, stage), err)
+		return "", created, false, fmt.Errorf("%s: %w", versionName(versionID, stage), err)
 	}
-	return Value(raw), true, nil
+	return Value(raw), created, true, nil
 }
 
 // values is what a step tells the Target.
@@ -143,6 +156,8 @@ type values struct {
 	current, pending, previous Value
 	// pendingFound is false when the pending version holds no value yet.
 	pendingFound bool
+	// pendingCreated is when createSecret stored the pending value.
+	pendingCreated time.Time
 }
 
 // values reads AWSCURRENT, the event's AWSPENDING version, and AWSPREVIOUS
@@ -159,7 +174,7 @@ func (r *run) values(ctx context.Context, state *secretState) (values, error) {
 	} else if !ok {
 		return v, ErrNoCurrent
 	}
-	if v.pending, v.pendingFound, err = r.value(ctx, r.event.ClientRequestToken, StagePending); err != nil {
+	if v.pending, v.pendingCreated, v.pendingFound, err = r.valueCreated(ctx, r.event.ClientRequestToken, StagePending); err != nil {
 		return v, err
 	}
 	if state.versionWith(StagePrevious) != "" {

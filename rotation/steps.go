@@ -3,6 +3,7 @@ package rotation
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
@@ -66,8 +67,9 @@ func createSecret(ctx context.Context, r *run) (string, error) {
 	return "stored a new pending value", nil
 }
 
-// setSecret asks the Target to use the pending value. Run again, the Target
-// finds it already in use and changes nothing.
+// setSecret asks the Target to use the pending value, once it is
+// WithSettleDelay old. Run again, the Target finds it already in use and
+// changes nothing.
 func setSecret(ctx context.Context, r *run) (string, error) {
 	state, done, err := r.begin(ctx)
 	if err != nil || done {
@@ -82,6 +84,9 @@ func setSecret(ctx context.Context, r *run) (string, error) {
 	}
 	if err := secretvalue.Check(string(v.pending)); err != nil {
 		return "", fmt.Errorf("%s: %w", StagePending, err)
+	}
+	if err := r.settle(ctx, v.pendingCreated); err != nil {
+		return "", err
 	}
 	_, err = r.h.target.SetSecret(ctx, SetSecretRequest{
 		SecretARN: r.arn,
@@ -176,4 +181,28 @@ func finishSecret(ctx context.Context, r *run) (string, error) {
 		return "", err
 	}
 	return outcome + "; target finished", nil
+}
+
+// settle waits until the pending value created at created is WithSettleDelay
+// old; an unknown creation time waits the whole delay.
+func (r *run) settle(ctx context.Context, created time.Time) error {
+	if r.h.settle <= 0 {
+		return nil
+	}
+	now := r.h.clock.Now()
+	until := now.Add(r.h.settle)
+	if !created.IsZero() {
+		until = created.Add(r.h.settle)
+	}
+	wait := until.Sub(now)
+	if wait <= 0 {
+		return nil
+	}
+	r.log.Info("letting the pending value settle before the target uses it", "wait", wait)
+	select {
+	case <-ctx.Done():
+		return fmt.Errorf("settle delay: %w", ctx.Err())
+	case <-r.h.clock.After(wait):
+		return nil
+	}
 }

@@ -22,6 +22,7 @@ const (
 	envValueLength    = "VALUE_LENGTH"
 	envPollInterval   = "POLL_INTERVAL"
 	envDeadlineMargin = "DEADLINE_MARGIN"
+	envSettleDelay    = "SETTLE_DELAY"
 	envLogLevel       = "LOG_LEVEL"
 )
 
@@ -44,6 +45,7 @@ type config struct {
 	valueLength    int
 	pollInterval   time.Duration
 	deadlineMargin time.Duration
+	settleDelay    time.Duration
 	logLevel       slog.Level
 }
 
@@ -69,6 +71,7 @@ func parseConfig(lookup func(string) (string, bool)) (config, error) {
 	c.valueLength = env.Int(envValueLength, rotation.DefaultValueLength, rotation.MinValueLength, rotation.MaxValueLength)
 	c.pollInterval = env.Duration(envPollInterval, cloudfront.DefaultPollInterval, minPollInterval, envconfig.MaxDuration)
 	c.deadlineMargin = env.Duration(envDeadlineMargin, cloudfront.DefaultDeadlineMargin, 0, envconfig.MaxDuration)
+	c.settleDelay = env.Duration(envSettleDelay, rotation.DefaultSettleDelay, 0, envconfig.MaxDuration)
 	c.logLevel = env.LogLevel(envLogLevel, slog.LevelInfo)
 	return c, env.Err()
 }

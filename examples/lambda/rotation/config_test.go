@@ -39,6 +39,7 @@ func defaults() config {
 		valueLength:    64,
 		pollInterval:   15 * time.Second,
 		deadlineMargin: 10 * time.Second,
+		settleDelay:    10 * time.Second,
 		logLevel:       slog.LevelInfo,
 	}
 }
@@ -65,6 +66,8 @@ func TestParseConfig(t *testing.T) {
 		{"poll interval min", with("POLL_INTERVAL", "1s"), func(c *config) { c.pollInterval = time.Second }},
 		{"deadline margin", with("DEADLINE_MARGIN", "30s"), func(c *config) { c.deadlineMargin = 30 * time.Second }},
 		{"deadline margin zero", with("DEADLINE_MARGIN", "0"), func(c *config) { c.deadlineMargin = 0 }},
+		{"settle delay", with("SETTLE_DELAY", "30s"), func(c *config) { c.settleDelay = 30 * time.Second }},
+		{"settle delay off", with("SETTLE_DELAY", "0"), func(c *config) { c.settleDelay = 0 }},
 		{"log level", with("LOG_LEVEL", "debug"), func(c *config) { c.logLevel = slog.LevelDebug }},
 		{"empty optional means default", with("HEADER_NAME", " ", "VALUE_LENGTH", "\t"), nil},
 	}
@@ -121,6 +124,7 @@ func TestParseConfigErrors(t *testing.T) {
 		{"poll interval without unit", with("POLL_INTERVAL", "15"), []string{`POLL_INTERVAL="15": want a duration such as 90s, 5m or 1h30m`}},
 		{"poll interval too short", with("POLL_INTERVAL", "500ms"), []string{`POLL_INTERVAL="500ms": want a duration of at least 1s`}},
 		{"negative deadline margin", with("DEADLINE_MARGIN", "-1s"), []string{`DEADLINE_MARGIN="-1s": want a duration of at least 0s`}},
+		{"negative settle delay", with("SETTLE_DELAY", "-10s"), []string{`SETTLE_DELAY="-10s": want a duration of at least 0s`}},
 		{"log level", with("LOG_LEVEL", "verbose"), []string{`LOG_LEVEL="verbose": want debug, info, warn or error`}},
 		{"every problem listed", with("SECRET_ID", "", "VALUE_LENGTH", "1", "LOG_LEVEL", "loud"), []string{
 			"SECRET_ID is required but not set",
@@ -208,7 +212,7 @@ func TestNewHandlerAcceptsParsedConfig(t *testing.T) {
 	envs := []map[string]string{
 		minimal,
 		with("DISTRIBUTIONS", "E1ABC:api,api-2;E2DEF", "HEADER_NAME", "x-from-cdn"),
-		with("SECRET_FORMAT", "plain", "VALUE_LENGTH", "43", "DEADLINE_MARGIN", "0", "POLL_INTERVAL", "1s"),
+		with("SECRET_FORMAT", "plain", "VALUE_LENGTH", "43", "DEADLINE_MARGIN", "0", "POLL_INTERVAL", "1s", "SETTLE_DELAY", "0"),
 		with("SECRET_JSON_KEY", "value", "VALUE_LENGTH", "1783", "LOG_LEVEL", "error"),
 	}
 	for _, env := range envs {

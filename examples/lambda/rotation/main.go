@@ -37,7 +37,7 @@ func main() {
 		logger.Error("rotation function: cannot start", "error", err.Error())
 		os.Exit(1)
 	}
-	logger.Info("rotation function ready", "secret", cfg.secretID, "distributions", len(cfg.distributions), "header", cfg.headerName)
+	logger.Info("rotation function ready", "secret", cfg.secretID, "distributions", len(cfg.distributions), "header", cfg.headerName, "settle_delay", cfg.settleDelay.String())
 	lambda.Start(handler.Handle)
 }
 
@@ -60,6 +60,7 @@ func newHandler(ctx context.Context, cfg config, logger *slog.Logger) (*rotation
 	opts := []rotation.Option{
 		rotation.WithExpectedSecret(cfg.secretID),
 		rotation.WithValueLength(cfg.valueLength),
+		rotation.WithSettleDelay(cfg.settleDelay),
 		rotation.WithLogger(logger),
 	}
 	if cfg.format.IsPlain() {

@@ -1,0 +1,92 @@
+package main
+
+import (
+	"log/slog"
+	"time"
+
+	"github.com/originlock/originlock/authorizer"
+	"github.com/originlock/originlock/cloudfront"
+	"github.com/originlock/originlock/internal/envconfig"
+	"github.com/originlock/originlock/internal/secretvalue"
+)
+
+// The environment variables of examples/lambda/README.md.
+const (
+	envSecretID        = "SECRET_ID"
+	envAuthorizerType  = "AUTHORIZER_TYPE"
+	envHeaderName      = "HEADER_NAME"
+	envCacheTTL        = "CACHE_TTL"
+	envRefreshCooldown = "REFRESH_COOLDOWN"
+	envPreviousGrace   = "PREVIOUS_GRACE"
+	envMaxStaleness    = "MAX_STALENESS"
+	envSecretFormat    = "SECRET_FORMAT"
+	envSecretJSONKey   = "SECRET_JSON_KEY"
+	envLogLevel        = "LOG_LEVEL"
+)
+
+// Authorizer types: the API Gateway integration the function serves.
+const (
+	typeRESTRequest = "rest-request"
+	typeRESTToken   = "rest-token"
+	typeHTTPSimple  = "http-simple"
+	typeHTTPIAM     = "http-iam"
+)
+
+const defaultHeaderName = "X-Origin-Verify"
+
+// config is the function's configuration.
+type config struct {
+	secretID        string
+	authorizerType  string
+	headerName      string
+	cacheTTL        time.Duration
+	refreshCooldown time.Duration
+	previousGrace   time.Duration
+	maxStaleness    time.Duration
+	format          secretvalue.Format
+	logLevel        slog.Level
+}
+
+// parseConfig reads the configuration through lookup (os.LookupEnv). The
+// error lists every missing or invalid variable; the returned config then
+// still holds a usable log level.
+func parseConfig(lookup func(string) (string, bool)) (config, error) {
+	env := envconfig.New(lookup)
+	var c config
+	c.secretID = env.Required(envSecretID)
+	c.authorizerType = env.Enum(envAuthorizerType, typeRESTRequest, typeRESTRequest, typeRESTToken, typeHTTPSimple, typeHTTPIAM)
+	if c.authorizerType == typeRESTToken {
+		// The token source names the header in API Gateway; the function
+		// receives only the value.
+		if _, set := lookup(envHeaderName); set {
+			env.Invalid(envHeaderName, "no value with AUTHORIZER_TYPE=rest-token (the token source names the header)")
+		}
+	} else {
+		c.headerName = env.String(envHeaderName, defaultHeaderName)
+		if err := cloudfront.ValidateHeaderName(c.headerName); err != nil {
+			env.Invalid(envHeaderName, "a header name CloudFront can send to an origin ("+err.Error()+")")
+		}
+	}
+	c.cacheTTL = env.Duration(envCacheTTL, authorizer.DefaultCacheTTL, time.Second, 24*time.Hour)
+	c.refreshCooldown = env.Duration(envRefreshCooldown, authorizer.DefaultRefreshCooldown, 0, time.Hour)
+	c.previousGrace = env.Duration(envPreviousGrace, authorizer.DefaultPreviousGrace, 0, 24*time.Hour)
+	c.maxStaleness = env.Duration(envMaxStaleness, authorizer.DefaultMaxStaleness, time.Minute, 7*24*time.Hour)
+	c.format = env.SecretFormat(envSecretFormat, envSecretJSONKey)
+	c.logLevel = env.LogLevel(envLogLevel, slog.LevelInfo)
+	return c, env.Err()
+}
+
+// options turns the configuration into Verifier options.
+func (c config) options(logger *slog.Logger) []authorizer.Option {
+	opts := []authorizer.Option{
+		authorizer.WithCacheTTL(c.cacheTTL),
+		authorizer.WithRefreshCooldown(c.refreshCooldown),
+		authorizer.WithPreviousGrace(c.previousGrace),
+		authorizer.WithMaxStaleness(c.maxStaleness),
+		authorizer.WithLogger(logger),
+	}
+	if c.format.IsPlain() {
+		return append(opts, authorizer.WithPlainValue())
+	}
+	return append(opts, authorizer.WithJSONKey(c.format.Key()))
+}

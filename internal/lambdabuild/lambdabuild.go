@@ -1,0 +1,46 @@
+// Package lambdabuild compiles the ready-to-deploy Lambda functions
+// (examples/lambda/<name>) into bootstrap binaries exactly as
+// scripts/build-lambdas does, for the tests and the demo that run them.
+package lambdabuild
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+)
+
+// Flags are scripts/build-lambdas's BUILD_FLAGS; a test keeps them in step.
+var Flags = []string{"-tags", "lambda.norpc", "-trimpath", "-buildvcs=false", "-ldflags=-s -w -buildid="}
+
+// ModuleDir returns the root directory of the originlock module, found from
+// the current directory as the go command finds it.
+func ModuleDir(ctx context.Context) (string, error) {
+	out, err := exec.CommandContext(ctx, "go", "env", "GOMOD").Output()
+	if err != nil {
+		return "", fmt.Errorf("lambdabuild: go env GOMOD: %w", err)
+	}
+	gomod := strings.TrimSpace(string(out))
+	if gomod == "" || gomod == os.DevNull {
+		return "", fmt.Errorf("lambdabuild: not inside a Go module; run from the originlock checkout")
+	}
+	return filepath.Dir(gomod), nil
+}
+
+// Build compiles examples/lambda/<name> of the module in moduleDir for
+// linux/goarch into out.
+func Build(ctx context.Context, moduleDir, name, goarch, out string) error {
+	args := append(append([]string{"build"}, Flags...), "-o", out, "./examples/lambda/"+name)
+	cmd := exec.CommandContext(ctx, "go", args...)
+	cmd.Dir = moduleDir
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS=linux", "GOARCH="+goarch, "GOFLAGS=", "GOEXPERIMENT=")
+	var output bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &output, &output
+	if err := cmd.Run(); err != nil {
+		return fmt.Errorf("lambdabuild: go %s: %w\n%s", strings.Join(args, " "), err, output.String())
+	}
+	return nil
+}

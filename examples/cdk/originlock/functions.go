@@ -1,0 +1,164 @@
+package originlock
+
+import (
+	"path/filepath"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssecretsmanager"
+	"github.com/aws/aws-cdk-go/awscdklambdagoalpha/v2"
+	"github.com/aws/jsii-runtime-go"
+)
+
+// Function settings. The rotation function's testSecret waits for CloudFront
+// to deploy the new value until the Lambda deadline, so it gets Lambda's
+// maximum; the authorizer never waits on the request path and only needs to
+// cover a cold start and one Secrets Manager read.
+const (
+	rotationTimeout    = 15 * 60 // seconds
+	rotationMemoryMB   = 128
+	authorizerTimeout  = 10 // seconds
+	authorizerMemoryMB = 128
+)
+
+// Values of the authorizer's AUTHORIZER_TYPE (examples/lambda/README.md).
+const (
+	authorizerTypeREST = "rest-request"
+	authorizerTypeHTTP = "http-simple"
+)
+
+// goBuildFlags make the bootstrap binary small and reproducible: the same
+// source gives the same asset hash on every machine, so a deploy uploads and
+// updates a function only when its code changed.
+var goBuildFlags = []string{
+	"-tags", "lambda.norpc",
+	"-trimpath",
+	"-buildvcs=false",
+	`-ldflags="-s -w -buildid="`,
+}
+
+// newSecret creates the secret with a generated first value. CloudFormation
+// generates it (GenerateSecretString), so the value never appears in the
+// template, and the first rotation replaces it at deploy time anyway.
+func (l *Lock) newSecret() awssecretsmanager.Secret {
+	return awssecretsmanager.NewSecret(l.Construct, jsii.String("Secret"), &awssecretsmanager.SecretProps{
+		Description: jsii.String("originlock: value of the " + l.props.HeaderName + " origin header CloudFront sends to the API"),
+		GenerateSecretString: &awssecretsmanager.SecretStringGenerator{
+			SecretStringTemplate: jsii.String("{}"),
+			GenerateStringKey:    jsii.String(SecretJSONKey),
+			ExcludePunctuation:   jsii.Bool(true),
+			IncludeSpace:         jsii.Bool(false),
+			PasswordLength:       jsii.Number(64),
+		},
+	})
+}
+
+// newLogGroup creates a log group with the configured retention.
+func (l *Lock) newLogGroup(id string) awslogs.LogGroup {
+	return awslogs.NewLogGroup(l.Construct, jsii.String(id), &awslogs.LogGroupProps{
+		Retention: l.props.LogRetention,
+	})
+}
+
+// newRole creates a function's execution role: no managed policy, one
+// inline policy whose statements all name resources by ARN. Writing to its
+// own log group is the only permission every function gets.
+func (l *Lock) newRole(id string, logs awslogs.LogGroup, statements ...awsiam.PolicyStatement) awsiam.Role {
+	statements = append([]awsiam.PolicyStatement{awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+		Sid:       jsii.String("WriteOwnLogs"),
+		Actions:   jsii.Strings("logs:CreateLogStream", "logs:PutLogEvents"),
+		Resources: jsii.Strings(*logs.LogGroupArn()),
+	})}, statements...)
+	return awsiam.NewRole(l.Construct, jsii.String(id), &awsiam.RoleProps{
+		AssumedBy: awsiam.NewServicePrincipal(jsii.String("lambda.amazonaws.com"), nil),
+		InlinePolicies: &map[string]awsiam.PolicyDocument{
+			"originlock": awsiam.NewPolicyDocument(&awsiam.PolicyDocumentProps{Statements: &statements}),
+		},
+	})
+}
+
+// newGoFunction builds the main package pkg of the originlock module with a
+// local go build (no Docker) into a provided.al2023 arm64 function.
+func (l *Lock) newGoFunction(id, pkg, description string, role awsiam.Role, logs awslogs.LogGroup, timeoutSeconds, memoryMB float64, env map[string]*string) awscdklambdagoalpha.GoFunction {
+	fn := awscdklambdagoalpha.NewGoFunction(l.Construct, jsii.String(id), &awscdklambdagoalpha.GoFunctionProps{
+		Entry:        jsii.String(filepath.Join(l.props.ModuleDir, pkg)),
+		ModuleDir:    jsii.String(filepath.Join(l.props.ModuleDir, "go.mod")),
+		Runtime:      awslambda.Runtime_PROVIDED_AL2023(),
+		Architecture: awslambda.Architecture_ARM_64(),
+		Description:  jsii.String(description),
+		Role:         role,
+		LogGroup:     logs,
+		Timeout:      awscdk.Duration_Seconds(jsii.Number(timeoutSeconds)),
+		MemorySize:   jsii.Number(memoryMB),
+		Environment:  &env,
+		Bundling: &awscdklambdagoalpha.BundlingOptions{
+			CgoEnabled:   jsii.Bool(false),
+			GoBuildFlags: jsii.Strings(goBuildFlags...),
+		},
+	})
+	// The CDK makes every function DependsOn its role, which the Role
+	// property's GetAtt already enforces; cfn-lint reports that as W3005.
+	// Silence it on this resource only, where the CDK put it.
+	fn.Node().DefaultChild().(awscdk.CfnResource).AddMetadata(jsii.String("cfn-lint"), map[string]any{
+		"config": map[string]any{"ignore_checks": []string{"W3005"}},
+	})
+	return fn
+}
+
+// newAuthorizerFunction creates the authorizer: it may only read the secret.
+func (l *Lock) newAuthorizerFunction() awslambda.Function {
+	logs := l.newLogGroup("AuthorizerLogs")
+	role := l.newRole("AuthorizerRole", logs, awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+		Sid:       jsii.String("ReadHeaderSecret"),
+		Actions:   jsii.Strings("secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"),
+		Resources: jsii.Strings(*l.secret.SecretArn()),
+	}))
+	authorizerType := authorizerTypeREST
+	if l.props.APIType == HTTPAPI {
+		authorizerType = authorizerTypeHTTP
+	}
+	return l.newGoFunction("AuthorizerFunction", AuthorizerPackage,
+		"originlock: lets a request through only with the current, pending or recent "+l.props.HeaderName+" value",
+		role, logs, authorizerTimeout, authorizerMemoryMB, map[string]*string{
+			"SECRET_ID":       l.secret.SecretArn(),
+			"AUTHORIZER_TYPE": jsii.String(authorizerType),
+			"HEADER_NAME":     jsii.String(l.props.HeaderName),
+		})
+}
+
+// newRotationFunction creates the rotation function. It must come after the
+// distribution: its environment names the distribution and its role may
+// update only that distribution.
+func (l *Lock) newRotationFunction() awslambda.Function {
+	logs := l.newLogGroup("RotationLogs")
+	role := l.newRole("RotationRole", logs,
+		awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+			Sid: jsii.String("RotateHeaderSecret"),
+			Actions: jsii.Strings(
+				"secretsmanager:DescribeSecret",
+				"secretsmanager:GetSecretValue",
+				"secretsmanager:PutSecretValue",
+				"secretsmanager:UpdateSecretVersionStage",
+			),
+			Resources: jsii.Strings(*l.secret.SecretArn()),
+		}),
+		awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+			Sid: jsii.String("UpdateOriginHeader"),
+			Actions: jsii.Strings(
+				"cloudfront:GetDistribution",
+				"cloudfront:GetDistributionConfig",
+				"cloudfront:UpdateDistribution",
+			),
+			Resources: jsii.Strings(*l.distribution.DistributionArn()),
+		}),
+	)
+	return l.newGoFunction("RotationFunction", RotationPackage,
+		"originlock: rotates the "+l.props.HeaderName+" value and writes it into the CloudFront origin",
+		role, logs, rotationTimeout, rotationMemoryMB, map[string]*string{
+			"SECRET_ID":     l.secret.SecretArn(),
+			"DISTRIBUTIONS": jsii.String(*l.distribution.DistributionId() + ":" + OriginID),
+			"HEADER_NAME":   jsii.String(l.props.HeaderName),
+		})
+}

@@ -2,13 +2,13 @@
 // runs them: each test builds the function's bootstrap binary as
 // scripts/build-lambdas does (for linux on this machine's architecture), and
 // drives it through internal/lambdaruntime's Runtime API against moto_server.
+// internal/lambdabuild does the build, with the flags scripts/build-lambdas
+// uses.
 package lambda_test
 
 import (
 	"encoding/json"
-	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/originlock/originlock/internal/lambdabuild"
 	"github.com/originlock/originlock/internal/lambdaruntime"
 	"github.com/originlock/originlock/internal/motoserver"
 )
@@ -27,9 +28,6 @@ func TestMain(m *testing.M) {
 	}
 	os.Exit(code)
 }
-
-// buildFlags are scripts/build-lambdas's BUILD_FLAGS.
-var buildFlags = []string{"-tags", "lambda.norpc", "-trimpath", "-buildvcs=false", "-ldflags=-s -w -buildid="}
 
 // builds holds the binaries built so far, one per function.
 var builds struct {
@@ -61,13 +59,12 @@ func bootstrap(t *testing.T, name string) string {
 	}
 	if _, done := builds.paths[name]; !done {
 		out := filepath.Join(builds.dir, name, "bootstrap")
-		args := append(append([]string{"build"}, buildFlags...), "-o", out, "./"+name)
-		cmd := exec.Command("go", args...)
-		cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS=linux", "GOARCH="+runtime.GOARCH, "GOFLAGS=")
 		start := time.Now()
-		if output, err := cmd.CombinedOutput(); err != nil {
-			builds.errs[name] = fmt.Errorf("go %s: %v\n%s", strings.Join(args, " "), err, output)
+		dir, err := lambdabuild.ModuleDir(t.Context())
+		if err == nil {
+			err = lambdabuild.Build(t.Context(), dir, name, runtime.GOARCH, out)
 		}
+		builds.errs[name] = err
 		t.Logf("built %s in %v", name, time.Since(start).Round(time.Millisecond))
 		builds.paths[name] = out
 	}
@@ -75,31 +72,6 @@ func bootstrap(t *testing.T, name string) string {
 		t.Fatal(err)
 	}
 	return builds.paths[name]
-}
-
-// TestBuildFlagsMatchScript keeps the flags above and the build script's in
-// step, so that the tests run the binary that ships.
-func TestBuildFlagsMatchScript(t *testing.T) {
-	script, err := os.ReadFile(filepath.Join("..", "..", "scripts", "build-lambdas"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	quoted := make([]string, len(buildFlags))
-	for i, f := range buildFlags {
-		quoted[i] = f
-		if strings.Contains(f, " ") {
-			quoted[i] = `"` + f + `"`
-		}
-	}
-	want := "BUILD_FLAGS=(" + strings.Join(quoted, " ") + ")"
-	if !strings.Contains(string(script), "\n"+want+"\n") {
-		t.Errorf("scripts/build-lambdas does not set %s", want)
-	}
-	for _, want := range []string{"CGO_ENABLED=0", "GOOS=linux"} {
-		if !strings.Contains(string(script), want) {
-			t.Errorf("scripts/build-lambdas does not set %s", want)
-		}
-	}
 }
 
 // logRecord is one JSON line a function logged.

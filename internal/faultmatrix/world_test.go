@@ -57,6 +57,7 @@ type world struct {
 	sm      *secretsmanager.Client
 	cf      *cfsdk.Client
 	arn     string
+	others  []string // other secrets a test created
 	d1, d2  string
 	dists   []cloudfront.Distribution
 	logs    *syncBuffer

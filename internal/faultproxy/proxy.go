@@ -99,6 +99,8 @@ type Call struct {
 type Rule struct {
 	// Seq selects the call with this sequence number; 0 matches any.
 	Seq int
+	// Service selects calls to this service ("" matches any).
+	Service Service
 	// Op selects calls of this operation ("" matches any).
 	Op string
 	// Resource selects calls on this distribution ("" matches any).
@@ -171,6 +173,15 @@ func (p *Proxy) Inject(r Rule) {
 		left = 1
 	}
 	p.rules = append(p.rules, &rule{Rule: r, left: left})
+}
+
+// Clear removes every rule; calls a rule was bound to are not faulted any
+// more.
+func (p *Proxy) Clear() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.rules = nil
+	p.bound = map[*Call]*rule{}
 }
 
 // Pending reports how many rules have not bound to all their calls yet.
@@ -314,7 +325,7 @@ func (p *Proxy) begin(r *http.Request) (*Call, Fault, bool) {
 			p.byInvoke[id] = c
 		}
 		for _, rl := range p.rules {
-			if rl.left > 0 && (rl.Seq == 0 || rl.Seq == c.Seq) && (rl.Op == "" || rl.Op == op) && (rl.Resource == "" || rl.Resource == resource) {
+			if rl.left > 0 && (rl.Seq == 0 || rl.Seq == c.Seq) && (rl.Service == "" || rl.Service == service) && (rl.Op == "" || rl.Op == op) && (rl.Resource == "" || rl.Resource == resource) {
 				rl.left--
 				p.bound[c] = rl
 				c.Fault = rl.Fault

@@ -1,0 +1,234 @@
+// Package awsproxy is a benchmark tool: an HTTP proxy in front of moto_server
+// that counts every AWS request by operation (SDK retries included, as AWS
+// counts them), and can play two parts of CloudFront that moto does not: a
+// latency on every CloudFront call, and a deployment that stays InProgress
+// for a while after each UpdateDistribution. It is test tooling, never
+// production code.
+package awsproxy
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"maps"
+	"net"
+	"net/http"
+	"net/http/httputil"
+	"net/url"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Options shape the proxy's CloudFront behaviour. The zero value forwards
+// every request at once and leaves moto's answers alone.
+type Options struct {
+	// CloudFrontLatency is added before every CloudFront request is forwarded.
+	CloudFrontLatency time.Duration
+	// Sleep spends the latency; time.Sleep when nil. A simulation passes a
+	// fake clock's Advance, so that the latency costs no real time.
+	Sleep func(time.Duration)
+	// DeployTime is how long, on Now's clock, GetDistribution reports a
+	// distribution InProgress after its last UpdateDistribution (moto reports
+	// Deployed at once). Zero keeps moto's answer.
+	DeployTime time.Duration
+	// Now is the clock DeployTime and UpdateTimes are on; time.Now when nil.
+	Now func() time.Time
+}
+
+// Proxy is a running proxy. Its methods are safe for concurrent use.
+type Proxy struct {
+	// URL is the base URL to point an SDK at (AWS_ENDPOINT_URL).
+	URL string
+
+	opts Options
+	srv  *http.Server
+	rp   *httputil.ReverseProxy
+
+	mu       sync.Mutex
+	calls    map[string]int
+	updated  map[string]time.Time // distribution → when its last update was applied (Now's clock)
+	inFlight int                  // CloudFront requests being handled
+	maxCF    int                  // most CloudFront requests ever in flight at once
+	updates  []time.Time          // arrival of every UpdateDistribution, on Now's clock
+}
+
+// Start serves a proxy to target (moto's URL) on a loopback port.
+func Start(target string, opts Options) (*Proxy, error) {
+	u, err := url.Parse(target)
+	if err != nil {
+		return nil, fmt.Errorf("awsproxy: %w", err)
+	}
+	if opts.Sleep == nil {
+		opts.Sleep = time.Sleep
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, fmt.Errorf("awsproxy: %w", err)
+	}
+	p := &Proxy{URL: "http://" + ln.Addr().String(), opts: opts, calls: map[string]int{}, updated: map[string]time.Time{}}
+	p.rp = httputil.NewSingleHostReverseProxy(u)
+	p.rp.ModifyResponse = p.modify
+	p.srv = &http.Server{Handler: http.HandlerFunc(p.serve), ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = p.srv.Serve(ln) }()
+	return p, nil
+}
+
+// Close stops the proxy.
+func (p *Proxy) Close() { _ = p.srv.Close() }
+
+func (p *Proxy) serve(w http.ResponseWriter, r *http.Request) {
+	op := Operation(r)
+	cf := strings.HasPrefix(op, "cloudfront:")
+	p.mu.Lock()
+	p.calls[op]++
+	if op == "cloudfront:UpdateDistribution" {
+		p.updates = append(p.updates, p.opts.Now())
+	}
+	if cf {
+		p.inFlight++
+		p.maxCF = max(p.maxCF, p.inFlight)
+	}
+	p.mu.Unlock()
+	if cf {
+		defer func() { p.mu.Lock(); p.inFlight--; p.mu.Unlock() }()
+		if p.opts.CloudFrontLatency > 0 {
+			p.opts.Sleep(p.opts.CloudFrontLatency)
+		}
+	}
+	p.rp.ServeHTTP(w, r)
+}
+
+// Counts returns the requests so far by operation ("secretsmanager:GetSecretValue").
+func (p *Proxy) Counts() Counts {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return maps.Clone(p.calls)
+}
+
+// MaxCloudFrontInFlight is the largest number of CloudFront requests the
+// proxy was handling at one time.
+func (p *Proxy) MaxCloudFrontInFlight() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.maxCF
+}
+
+// UpdateTimes returns when each UpdateDistribution arrived, on Options.Now's
+// clock.
+func (p *Proxy) UpdateTimes() []time.Time {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return append([]time.Time(nil), p.updates...)
+}
+
+// Counts are requests by operation.
+type Counts map[string]int
+
+// Sub returns c minus before, per operation, without zero entries.
+func (c Counts) Sub(before Counts) Counts {
+	d := Counts{}
+	for op, n := range c {
+		if n -= before[op]; n != 0 {
+			d[op] = n
+		}
+	}
+	return d
+}
+
+// Service returns the total of the operations of service ("secretsmanager",
+// "cloudfront").
+func (c Counts) Service(service string) int {
+	n := 0
+	for op, k := range c {
+		if strings.HasPrefix(op, service+":") {
+			n += k
+		}
+	}
+	return n
+}
+
+// Op returns the count of service:name.
+func (c Counts) Op(service, name string) int { return c[service+":"+name] }
+
+// String lists the operations, "DescribeSecret 1, GetSecretValue 2", or "none".
+func (c Counts) String() string {
+	var parts []string
+	for op, n := range c {
+		_, name, _ := strings.Cut(op, ":")
+		parts = append(parts, name+" "+strconv.Itoa(n))
+	}
+	if len(parts) == 0 {
+		return "none"
+	}
+	sort.Strings(parts)
+	return strings.Join(parts, ", ")
+}
+
+var (
+	distributionPath = regexp.MustCompile(`^/2020-05-31/distribution/([^/]+)$`)
+	configPath       = regexp.MustCompile(`^/2020-05-31/distribution/([^/]+)/config$`)
+)
+
+// Operation names the AWS call a request makes: "secretsmanager:DescribeSecret"
+// from the JSON protocol's X-Amz-Target, "cloudfront:UpdateDistribution" from
+// CloudFront's REST path, "other:METHOD PATH" for anything else.
+func Operation(r *http.Request) string {
+	if target := r.Header.Get("X-Amz-Target"); target != "" {
+		svc, op, _ := strings.Cut(target, ".")
+		if svc == "secretsmanager" {
+			return "secretsmanager:" + op
+		}
+		return "other:" + target
+	}
+	switch {
+	case configPath.MatchString(r.URL.Path) && r.Method == http.MethodGet:
+		return "cloudfront:GetDistributionConfig"
+	case configPath.MatchString(r.URL.Path) && r.Method == http.MethodPut:
+		return "cloudfront:UpdateDistribution"
+	case distributionPath.MatchString(r.URL.Path) && r.Method == http.MethodGet:
+		return "cloudfront:GetDistribution"
+	}
+	return "other:" + r.Method + " " + r.URL.Path
+}
+
+// modify records applied updates and, with DeployTime, reports a recently
+// updated distribution InProgress.
+func (p *Proxy) modify(resp *http.Response) error {
+	if p.opts.DeployTime <= 0 || resp.StatusCode != http.StatusOK {
+		return nil
+	}
+	r := resp.Request
+	if m := configPath.FindStringSubmatch(r.URL.Path); m != nil && r.Method == http.MethodPut {
+		p.mu.Lock()
+		p.updated[m[1]] = p.opts.Now()
+		p.mu.Unlock()
+		return nil
+	}
+	m := distributionPath.FindStringSubmatch(r.URL.Path)
+	if m == nil || r.Method != http.MethodGet {
+		return nil
+	}
+	p.mu.Lock()
+	at, ok := p.updated[m[1]]
+	p.mu.Unlock()
+	if !ok || !p.opts.Now().Before(at.Add(p.opts.DeployTime)) {
+		return nil
+	}
+	body, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err != nil {
+		return err
+	}
+	body = bytes.Replace(body, []byte("<Status>Deployed</Status>"), []byte("<Status>InProgress</Status>"), 1)
+	resp.Body = io.NopCloser(bytes.NewReader(body))
+	resp.ContentLength = int64(len(body))
+	resp.Header.Set("Content-Length", strconv.Itoa(len(body)))
+	return nil
+}

@@ -1,0 +1,340 @@
+# --- naming -------------------------------------------------------------------
+
+variable "name" {
+  description = "Prefix of every resource name (functions, roles, log groups, APIs). Letters, digits, - and _; at most 48 characters so that derived names stay within AWS limits."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9_-]{1,48}$", var.name))
+    error_message = "The name must be 1 to 48 letters, digits, - or _."
+  }
+}
+
+variable "tags" {
+  description = "Tags added to every taggable resource the module creates."
+  type        = map(string)
+  default     = {}
+}
+
+# --- the header and its secret --------------------------------------------------
+
+variable "header_name" {
+  description = "Origin custom header CloudFront sends and the authorizer checks. Must be an HTTP token that CloudFront lets origin custom headers set (not Host, Cookie, X-Amz-*, ...)."
+  type        = string
+  default     = "X-Origin-Verify"
+
+  validation {
+    # RFC 9110 token characters; CloudFront allows names up to 256 characters.
+    condition     = can(regex("^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,256}$", var.header_name))
+    error_message = "The header name must be 1 to 256 HTTP token characters (letters, digits and !#$%&'*+-.^_`|~)."
+  }
+
+  validation {
+    # CloudFront Developer Guide: "Custom headers that CloudFront can't add to
+    # origin requests". Compared case-insensitively, as HTTP does.
+    condition = !contains([
+      "cache-control", "connection", "content-length", "cookie", "host", "if-match",
+      "if-modified-since", "if-none-match", "if-range", "if-unmodified-since",
+      "max-forwards", "pragma", "proxy-authorization", "proxy-connection", "range",
+      "request-range", "te", "trailer", "transfer-encoding", "upgrade", "via", "x-real-ip",
+    ], lower(var.header_name)) && !startswith(lower(var.header_name), "x-amz-") && !startswith(lower(var.header_name), "x-edge-")
+    error_message = "CloudFront cannot add this header to origin requests: Cache-Control, Connection, Content-Length, Cookie, Host, If-Match, If-Modified-Since, If-None-Match, If-Range, If-Unmodified-Since, Max-Forwards, Pragma, Proxy-Authorization, Proxy-Connection, Range, Request-Range, TE, Trailer, Transfer-Encoding, Upgrade, Via, X-Real-Ip and names starting with X-Amz- or X-Edge- are reserved."
+  }
+}
+
+variable "secret_name" {
+  description = "Name of the Secrets Manager secret. Default: \"<name>/origin-verify\"."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.secret_name == null || can(regex("^[A-Za-z0-9/_+=.@-]{1,512}$", var.secret_name))
+    error_message = "A secret name is 1 to 512 letters, digits and /_+=.@- characters."
+  }
+}
+
+variable "secret_json_key" {
+  description = "JSON key under which the secret holds the header value (the secret string is a JSON object; other keys are kept by rotation)."
+  type        = string
+  default     = "HEADERVALUE"
+
+  validation {
+    condition     = length(var.secret_json_key) > 0
+    error_message = "The JSON key must not be empty."
+  }
+}
+
+variable "secret_kms_key_arn" {
+  description = "ARN of a customer managed KMS key to encrypt the secret with. Default: the AWS managed key aws/secretsmanager. When set, both functions get kms:Decrypt (and rotation kms:GenerateDataKey) on this key, only through Secrets Manager and only for this secret."
+  type        = string
+  default     = null
+}
+
+variable "secret_recovery_window_in_days" {
+  description = "Days Secrets Manager keeps the secret after destroy before deleting it: 0 (delete at once) or 7 to 30."
+  type        = number
+  default     = 30
+
+  validation {
+    condition     = var.secret_recovery_window_in_days == 0 || (var.secret_recovery_window_in_days >= 7 && var.secret_recovery_window_in_days <= 30)
+    error_message = "The recovery window must be 0 or between 7 and 30 days."
+  }
+}
+
+# --- rotation -------------------------------------------------------------------
+
+variable "rotation_lambda_zip" {
+  description = "Path of the rotation function's deployment package: a zip holding the `bootstrap` binary built from examples/lambda/rotation (scripts/build-lambdas writes dist/rotation-arm64.zip)."
+  type        = string
+
+  validation {
+    condition     = endswith(var.rotation_lambda_zip, ".zip")
+    error_message = "The rotation package must be a .zip file."
+  }
+}
+
+variable "rotation_schedule" {
+  description = "When Secrets Manager rotates the value: rate(N days), rate(N hours) (at least 4) or cron(...). Set it to null to use rotation_after_days instead."
+  type        = string
+  default     = "rate(30 days)"
+
+  validation {
+    condition     = var.rotation_schedule == null || can(regex("^(rate\\((1 day|[1-9][0-9]* days|([4-9]|[1-9][0-9]+) hours)\\)|cron\\(.+\\))$", var.rotation_schedule))
+    error_message = "The rotation schedule must be rate(N days), rate(N hours) with N >= 4, or cron(...)."
+  }
+}
+
+variable "rotation_after_days" {
+  description = "Alternative to rotation_schedule: rotate N days after the last rotation (Secrets Manager's AutomaticallyAfterDays, 1 to 1000). Requires rotation_schedule = null."
+  type        = number
+  default     = null
+
+  validation {
+    # Exactly one of rotation_schedule and rotation_after_days is set.
+    condition = (var.rotation_after_days == null
+      ? var.rotation_schedule != null
+      : var.rotation_schedule == null && var.rotation_after_days >= 1 && var.rotation_after_days <= 1000 && floor(var.rotation_after_days) == var.rotation_after_days
+    )
+    error_message = "Set exactly one of rotation_schedule and rotation_after_days; rotation_after_days must be a whole number from 1 to 1000."
+  }
+}
+
+variable "rotation_window" {
+  description = "Length of the window in which a scheduled rotation starts, e.g. \"4h\" (1h to 24h). Default (null): Secrets Manager's default window."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.rotation_window == null || can(regex("^([1-9]|1[0-9]|2[0-4])h$", var.rotation_window))
+    error_message = "The rotation window must be whole hours from 1h to 24h."
+  }
+}
+
+variable "rotate_immediately" {
+  description = "Replace the initial value by a first rotation as soon as rotation is configured (production: true). false only asks Secrets Manager to test the function (testSecret) and leaves the first rotation to the schedule."
+  type        = bool
+  default     = true
+}
+
+variable "rotation_timeout" {
+  description = "Rotation function timeout in seconds. testSecret waits for CloudFront to deploy the new value until this deadline (minus a margin); if it runs out, Secrets Manager retries the rotation."
+  type        = number
+  default     = 900
+
+  validation {
+    condition     = var.rotation_timeout >= 60 && var.rotation_timeout <= 900
+    error_message = "The rotation timeout must be between 60 and 900 seconds."
+  }
+}
+
+variable "value_length" {
+  description = "Length of the header values rotation generates (letters and digits), 43 to 1783."
+  type        = number
+  default     = 64
+
+  validation {
+    condition     = var.value_length >= 43 && var.value_length <= 1783 && floor(var.value_length) == var.value_length
+    error_message = "The value length must be a whole number from 43 to 1783."
+  }
+}
+
+# --- authorizer and API -----------------------------------------------------------
+
+variable "authorizer_lambda_zip" {
+  description = "Path of the authorizer function's deployment package: a zip holding the `bootstrap` binary built from examples/lambda/authorizer (scripts/build-lambdas writes dist/authorizer-arm64.zip)."
+  type        = string
+
+  validation {
+    condition     = endswith(var.authorizer_lambda_zip, ".zip")
+    error_message = "The authorizer package must be a .zip file."
+  }
+}
+
+variable "lambda_architecture" {
+  description = "Instruction set the two packages were built for: arm64 or x86_64."
+  type        = string
+  default     = "arm64"
+
+  validation {
+    condition     = contains(["arm64", "x86_64"], var.lambda_architecture)
+    error_message = "The architecture must be arm64 or x86_64."
+  }
+}
+
+variable "api_type" {
+  description = "API flavour in front of the backend: \"rest\" (REST API, REQUEST authorizer) or \"http\" (HTTP API, payload 2.0 authorizer with simple responses)."
+  type        = string
+  default     = "rest"
+
+  validation {
+    condition     = contains(["rest", "http"], var.api_type)
+    error_message = "The API type must be rest or http."
+  }
+}
+
+variable "backend_url" {
+  description = "HTTPS URL of the backend the API proxies to; the request path is appended (https://backend.example.com/v1 + /orders -> https://backend.example.com/v1/orders)."
+  type        = string
+
+  validation {
+    condition     = can(regex("^https://[^/?#]+(/[^?#]*)?$", var.backend_url))
+    error_message = "The backend URL must be an https:// URL without query or fragment."
+  }
+}
+
+variable "stage_name" {
+  description = "REST API stage name (api_type = \"rest\"); the distribution's origin path. HTTP APIs use the $default stage."
+  type        = string
+  default     = "prod"
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9_-]{1,128}$", var.stage_name))
+    error_message = "The stage name must be 1 to 128 letters, digits, - or _."
+  }
+}
+
+variable "authorizer_result_ttl" {
+  description = "Seconds API Gateway caches the authorizer's answer per header value (0 to 3600; 0 disables caching). A cached Allow for an old value outlives rotation by up to this long, so keep it below authorizer_settings.previous_grace."
+  type        = number
+  default     = 300
+
+  validation {
+    condition     = var.authorizer_result_ttl >= 0 && var.authorizer_result_ttl <= 3600 && floor(var.authorizer_result_ttl) == var.authorizer_result_ttl
+    error_message = "The authorizer result TTL must be a whole number of seconds from 0 to 3600."
+  }
+}
+
+variable "authorizer_settings" {
+  description = "Authorizer tuning, as Go durations (\"90s\", \"5m\", \"1h30m\"); null keeps the function's default (examples/lambda/README.md): cache_ttl 5m, refresh_cooldown 5s, previous_grace 15m, max_staleness 6h."
+  type = object({
+    cache_ttl        = optional(string)
+    refresh_cooldown = optional(string)
+    previous_grace   = optional(string)
+    max_staleness    = optional(string)
+  })
+  default  = {}
+  nullable = false
+
+  validation {
+    condition = alltrue([
+      for v in values(var.authorizer_settings) : v == null || can(regex("^(0|([0-9]+(\\.[0-9]+)?(ns|us|ms|s|m|h))+)$", v))
+    ])
+    error_message = "Each authorizer setting must be a Go duration such as 90s, 5m or 1h30m."
+  }
+}
+
+variable "authorizer_timeout" {
+  description = "Authorizer function timeout in seconds (1 to 30). The authorizer never waits on the request path; this bounds a cold start and one Secrets Manager read."
+  type        = number
+  default     = 10
+
+  validation {
+    condition     = var.authorizer_timeout >= 1 && var.authorizer_timeout <= 30
+    error_message = "The authorizer timeout must be between 1 and 30 seconds."
+  }
+}
+
+# --- CloudFront ---------------------------------------------------------------------
+
+variable "price_class" {
+  description = "CloudFront price class: PriceClass_100, PriceClass_200 or PriceClass_All."
+  type        = string
+  default     = "PriceClass_100"
+
+  validation {
+    condition     = contains(["PriceClass_100", "PriceClass_200", "PriceClass_All"], var.price_class)
+    error_message = "The price class must be PriceClass_100, PriceClass_200 or PriceClass_All."
+  }
+}
+
+variable "aliases" {
+  description = "Alternate domain names of the distribution; requires acm_certificate_arn."
+  type        = list(string)
+  default     = []
+  nullable    = false
+}
+
+variable "acm_certificate_arn" {
+  description = "ARN of an ACM certificate in us-east-1 covering the aliases. Default: the *.cloudfront.net certificate."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = (var.acm_certificate_arn == null) == (length(var.aliases) == 0)
+    error_message = "Set acm_certificate_arn exactly when aliases are set."
+  }
+}
+
+variable "web_acl_id" {
+  description = "ARN of an AWS WAF (v2, CLOUDFRONT scope) web ACL to attach to the distribution."
+  type        = string
+  default     = null
+}
+
+variable "cache_policy_id" {
+  description = "Cache policy of the default behaviour. Default: the managed CachingDisabled policy, right for most APIs."
+  type        = string
+  default     = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
+}
+
+variable "origin_request_policy_id" {
+  description = "Origin request policy of the default behaviour. Default: the managed AllViewerExceptHostHeader policy (API Gateway needs its own Host header)."
+  type        = string
+  default     = "b689b0a8-53d0-40ab-baf2-68738e2966ac"
+}
+
+variable "wait_for_deployment" {
+  description = "Make apply wait until the distribution is Deployed (several minutes)."
+  type        = bool
+  default     = true
+}
+
+# --- logs ---------------------------------------------------------------------------
+
+variable "log_retention_days" {
+  description = "Retention of the two functions' CloudWatch log groups, in days (a value CloudWatch Logs accepts, e.g. 7, 30, 90, 365)."
+  type        = number
+  default     = 30
+
+  validation {
+    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_days)
+    error_message = "The retention must be one CloudWatch Logs accepts: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653."
+  }
+}
+
+variable "log_kms_key_arn" {
+  description = "ARN of a KMS key to encrypt the log groups with (its key policy must allow CloudWatch Logs). Default: CloudWatch Logs encryption."
+  type        = string
+  default     = null
+}
+
+variable "log_level" {
+  description = "Log level of both functions: debug, info, warn or error. No level ever logs a header value."
+  type        = string
+  default     = "info"
+
+  validation {
+    condition     = contains(["debug", "info", "warn", "error"], var.log_level)
+    error_message = "The log level must be debug, info, warn or error."
+  }
+}

@@ -30,8 +30,9 @@ const (
 )
 
 // goBuildFlags make the bootstrap binary small and reproducible: the same
-// source gives the same asset hash on every machine, so a deploy uploads and
-// updates a function only when its code changed.
+// source and Go version give the same asset hash on every machine, so a
+// deploy uploads and updates a function only when its code changed. They are
+// the flags of scripts/build-lambdas, so both build the same binary.
 var goBuildFlags = []string{
 	"-tags", "lambda.norpc",
 	"-trimpath",
@@ -96,6 +97,9 @@ func (l *Lock) newGoFunction(id, pkg, description string, role awsiam.Role, logs
 		Bundling: &awscdklambdagoalpha.BundlingOptions{
 			CgoEnabled:   jsii.Bool(false),
 			GoBuildFlags: jsii.Strings(goBuildFlags...),
+			// As scripts/build-lambdas does: no GOFLAGS or GOEXPERIMENT
+			// from the caller's environment changes the binary.
+			Environment: &map[string]*string{"GOFLAGS": jsii.String(""), "GOEXPERIMENT": jsii.String("")},
 		},
 	})
 	// The CDK makes every function DependsOn its role, which the Role

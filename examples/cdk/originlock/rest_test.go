@@ -180,6 +180,7 @@ func TestRESTDefaults(t *testing.T) {
 
 	checkDistribution(t, s, "X-Origin-Verify", secretID)
 	checkIAM(t, s, secretID, distributionID)
+	checkBundles(t, s)
 	t.Run("cdk-nag", s.nag)
 	t.Run("cfn-lint", s.lint)
 }

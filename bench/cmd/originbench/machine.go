@@ -16,6 +16,7 @@ type machine struct {
 	commit              string
 	cpu                 string
 	cores               int
+	virtual             bool
 	kernel              string
 	goVersion           string
 	python, moto, boto3 string
@@ -29,9 +30,13 @@ func describeMachine(ctx context.Context, py string) machine {
 	m.cpu = "unknown"
 	if b, err := os.ReadFile("/proc/cpuinfo"); err == nil {
 		for _, line := range strings.Split(string(b), "\n") {
-			if k, v, ok := strings.Cut(line, ":"); ok && strings.TrimSpace(k) == "model name" {
+			k, v, ok := strings.Cut(line, ":")
+			switch k = strings.TrimSpace(k); {
+			case !ok:
+			case k == "model name" && m.cpu == "unknown":
 				m.cpu = strings.TrimSpace(v)
-				break
+			case k == "flags" && strings.Contains(" "+v+" ", " hypervisor "):
+				m.virtual = true
 			}
 		}
 	}
@@ -70,7 +75,7 @@ func (m machine) rows() [][2]string {
 	return [][2]string{
 		{"date (UTC)", m.date.Format("2006-01-02 15:04")},
 		{"commit", "`" + m.commit + "`"},
-		{"CPU", fmt.Sprintf("%s, %d cores visible to Go", m.cpu, m.cores)},
+		{"CPU", fmt.Sprintf("%s, %d cores visible to Go%s", m.cpu, m.cores, map[bool]string{true: ", virtual machine (hypervisor flag set)"}[m.virtual])},
 		{"memory", m.memTotal},
 		{"OS", m.kernel},
 		{"Go", m.goVersion},

@@ -153,7 +153,11 @@ func run(ctx context.Context, f flags) (*results, error) {
 		if err != nil {
 			deps = -1
 		}
-		res.add(sizeSection(res, bins, deps))
+		unneeded, err := e.unneededDeps(ctx)
+		if err != nil {
+			return nil, err
+		}
+		res.add(sizeSection(res, bins, deps, unneeded))
 	}
 
 	var fns []function

@@ -137,24 +137,32 @@ func maxF(xs []float64) float64 {
 
 // --- size ------------------------------------------------------------------
 
-func sizeSection(res *results, bins []binary, deps int64) *section {
+func sizeSection(res *results, bins []binary, deps int64, unneeded []string) *section {
 	s := &section{
 		id:    "size",
 		title: "Binary size",
 		what: `The Lambda bootstraps built exactly as scripts/build-lambdas builds them (internal/lambdabuild: CGO_ENABLED=0, -trimpath, -ldflags "-s -w", so stripped; the AWS SDK linked).
-The goal is 10 MB = 10,000,000 bytes per binary.
+The goal, ≤ 10 MB stripped, is the authorizer's (the issue sets it with the authorizer's cold start); it is checked as 10 MB = 10,000,000 bytes, the stricter reading (10 MiB would be 10,485,760). The rotation function's sizes are given for reference.
 Baseline: the Python authorizer's own files are a few KB, but it needs boto3 and botocore, which Lambda's Python runtimes provide outside the zip; their installed size on this machine is given for scale.`,
 		command: "go run ./bench/cmd/originbench -only size",
-		head:    []string{"function", "arch", "bytes", "MB", "goal", "baseline (same run)", "verdict"},
+		head:    []string{"function", "arch", "bytes", "MB", "MiB", "goal", "baseline (same run)", "verdict"},
 	}
 	base := "n/a"
 	if deps > 0 {
 		base = fmt.Sprintf("boto3 + botocore installed: %.1f MB", float64(deps)/1e6)
 	}
 	for _, b := range bins {
-		ok := b.size <= goalBinaryBytes
-		res.check(s, b.name+" "+b.arch, "≤ 10 MB", fmt.Sprintf("%.2f MB", float64(b.size)/1e6), ok)
-		s.row(b.name, b.arch, fmt.Sprintf("%d", b.size), fmt.Sprintf("%.2f", float64(b.size)/1e6), "≤ 10 MB", base, verdict(ok))
+		goalText, verdictText := "— (reference)", "—"
+		if b.name == "authorizer" {
+			ok := b.size <= goalBinaryBytes
+			res.check(s, b.name+" "+b.arch, "≤ 10 MB", fmt.Sprintf("%.2f MB", float64(b.size)/1e6), ok)
+			goalText, verdictText = "≤ 10 MB", verdict(ok)
+		}
+		s.row(b.name, b.arch, fmt.Sprintf("%d", b.size), fmt.Sprintf("%.2f", float64(b.size)/1e6), fmt.Sprintf("%.2f", float64(b.size)/(1<<20)), goalText, base, verdictText)
+	}
+	if len(unneeded) > 0 {
+		s.notes = append(s.notes, "The authorizer function links packages it never calls: `"+strings.Join(unneeded, "`, `")+
+			"` (go list -deps ./examples/lambda/authorizer), because examples/lambda/authorizer/config.go imports the cloudfront package for ValidateHeaderName. Moving that check to a package without SDK dependencies would drop them from the binary.")
 	}
 	return s
 }
@@ -170,7 +178,7 @@ The Go function is the built examples/lambda/authorizer bootstrap (defaults: 5 m
 Both talk to the same moto_server through the counting proxy; calls are the HTTP requests the proxy saw during the timed invocations.
 Latency is per invocation as the harness sees it (queue, Runtime API exchange, handler). The in-process row is the Verifier itself over the same moto, one goroutine, system clock, no Lambda runtime.
 Peak RSS is the function process's VmHWM after the run. No goal is set for throughput; it shows where the time goes.`, f.throughputD),
-		command: "go run ./bench/cmd/originbench -only throughput",
+		command: fmt.Sprintf("go run ./bench/cmd/originbench -only throughput -throughput-duration %v", f.throughputD),
 		head:    []string{"function", "invocations", "req/s", "p50", "p99", "Secrets Manager calls", "calls/request", "peak RSS"},
 	}
 	for _, tp := range tps {
@@ -181,7 +189,8 @@ Peak RSS is the function process's VmHWM after the run. No goal is set for throu
 		"—", "—", ip.calls.String(), fmt.Sprintf("%.6f", float64(ip.calls.Service("secretsmanager"))/float64(ip.ops)), "—")
 	if len(tps) == 2 && tps[1].perSecond() > 0 {
 		s.notes = append(s.notes, fmt.Sprintf("Through the same harness the Go function served %.1f× the baseline's requests per second. The baseline is bound by its GetSecretValue round trip to moto on every request; the Go function makes no call per request, so its figure is the harness's own round trip (Go test process ↔ function over loopback HTTP) on this machine.",
-			tps[0].perSecond()/tps[1].perSecond()))
+			tps[0].perSecond()/tps[1].perSecond()),
+			"moto answers on loopback in a few milliseconds; a real Secrets Manager endpoint is a network round trip away, so against AWS the baseline's per-request cost would be higher, not lower.")
 	}
 	return s
 }

@@ -2,9 +2,12 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strings"
 
 	"github.com/originlock/originlock/internal/lambdabuild"
 )
@@ -36,6 +39,27 @@ func (e *env) buildAll(ctx context.Context) ([]binary, error) {
 		}
 	}
 	return out, nil
+}
+
+// unneededDeps lists the packages of this module and of the AWS SDK that
+// the authorizer function links although it makes no CloudFront call and
+// runs no rotation.
+func (e *env) unneededDeps(ctx context.Context) ([]string, error) {
+	cmd := exec.CommandContext(ctx, "go", "list", "-deps", "./examples/lambda/authorizer")
+	cmd.Dir = e.root
+	out, err := cmd.Output()
+	if err != nil {
+		return nil, fmt.Errorf("go list -deps ./examples/lambda/authorizer: %w", err)
+	}
+	var found []string
+	for _, pkg := range strings.Fields(string(out)) {
+		switch {
+		case pkg == "github.com/originlock/originlock/cloudfront", pkg == "github.com/originlock/originlock/rotation",
+			pkg == "github.com/aws/aws-sdk-go-v2/service/cloudfront":
+			found = append(found, pkg)
+		}
+	}
+	return found, nil
 }
 
 // hostBinary is the build of name that runs on this machine.

@@ -44,8 +44,8 @@ func (e *env) proxy(opts awsproxy.Options) (*awsproxy.Proxy, error) {
 }
 
 // awsConfig is an SDK configuration that talks to moto through p.
-func (e *env) awsConfig(ctx context.Context, p *awsproxy.Proxy) (aws.Config, error) {
-	return e.moto.AWSConfig(ctx, config.WithBaseEndpoint(p.URL))
+func (e *env) awsConfig(ctx context.Context, p *awsproxy.Proxy, opts ...func(*config.LoadOptions) error) (aws.Config, error) {
+	return e.moto.AWSConfig(ctx, append([]func(*config.LoadOptions) error{config.WithBaseEndpoint(p.URL)}, opts...)...)
 }
 
 // name returns a unique resource name.

@@ -249,6 +249,12 @@ func run(ctx context.Context, f flags) (*results, error) {
 			sim = append(sim, r)
 		}
 		res.add(scalingSection(res, real, sim, f))
+		progress("scaling: 25 distributions, UpdateDistribution throttled to %d a minute (simulated)", throttlePerMinute)
+		th, err := e.throttled(ctx, 25, throttlePerMinute, f.latency)
+		if err != nil {
+			return nil, err
+		}
+		res.add(throttleSection(res, th, f))
 	}
 
 	m.loadEnd = loadavg()

@@ -2,10 +2,14 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	"github.com/aws/aws-sdk-go-v2/config"
 	cfsdk "github.com/aws/aws-sdk-go-v2/service/cloudfront"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 
@@ -29,6 +33,11 @@ type rotationWorld struct {
 // rotationWorld sets up the world. The proxy's options come from opts, given
 // the world's fake clock; rotOpts are added to the handler's options.
 func (e *env) rotationWorld(ctx context.Context, n int, opts func(*clocktest.Clock) awsproxy.Options, rotOpts ...rotation.Option) (*rotationWorld, error) {
+	return e.rotationWorldSDK(ctx, n, opts, nil, rotOpts...)
+}
+
+// rotationWorldSDK is rotationWorld with SDK options made from the clock.
+func (e *env) rotationWorldSDK(ctx context.Context, n int, opts func(*clocktest.Clock) awsproxy.Options, sdk func(*clocktest.Clock) []func(*config.LoadOptions) error, rotOpts ...rotation.Option) (*rotationWorld, error) {
 	w := &rotationWorld{clock: clocktest.New(time.Now())}
 	var err error
 	if w.p, err = e.proxy(opts(w.clock)); err != nil {
@@ -53,7 +62,11 @@ func (e *env) rotationWorld(ctx context.Context, n int, opts func(*clocktest.Clo
 		w.dists = append(w.dists, id)
 		targets = append(targets, cloudfront.Distribution{ID: id, OriginIDs: []string{"api"}})
 	}
-	cfg, err := e.awsConfig(ctx, w.p)
+	var sdkOpts []func(*config.LoadOptions) error
+	if sdk != nil {
+		sdkOpts = sdk(w.clock)
+	}
+	cfg, err := e.awsConfig(ctx, w.p, sdkOpts...)
 	if err != nil {
 		return nil, err
 	}
@@ -178,3 +191,89 @@ func (e *env) scaling(ctx context.Context, n int, opts func(*clocktest.Clock) aw
 	}
 	return r, nil
 }
+
+// clockBackoff is the SDK's standard retry backoff spent on a fake clock: the
+// wait is computed as the SDK computes it, added to the clock, and not slept.
+type clockBackoff struct {
+	std   *retry.ExponentialJitterBackoff
+	clock *clocktest.Clock
+}
+
+func (b clockBackoff) BackoffDelay(attempt int, err error) (time.Duration, error) {
+	d, e := b.std.BackoffDelay(attempt, err)
+	if e == nil {
+		b.clock.Advance(d)
+	}
+	return 0, e
+}
+
+// simulatedRetries makes the SDK's retries wait on the clock.
+func simulatedRetries(c *clocktest.Clock) []func(*config.LoadOptions) error {
+	return []func(*config.LoadOptions) error{config.WithRetryer(func() aws.Retryer {
+		return retry.NewStandard(func(o *retry.StandardOptions) {
+			o.Backoff = clockBackoff{std: retry.NewExponentialJitterBackoff(o.MaxBackoff), clock: c}
+		})
+	})}
+}
+
+// throttleResult is setSecret over n distributions under throttling.
+type throttleResult struct {
+	n, perMinute int
+	invocations  int             // setSecret invocations until one succeeded
+	failures     []string        // why the failed ones failed (error types)
+	calls        awsproxy.Counts // CloudFront requests, throttled ones included
+	throttled    int
+	simulated    time.Duration // fake-clock time from the first setSecret to the last one's end
+	lowerBound   time.Duration // least time n updates can take at perMinute
+}
+
+// maxSetSecretInvocations bounds the throttling run.
+const maxSetSecretInvocations = 50
+
+// throttled runs createSecret, then setSecret over n distributions while the
+// proxy throttles UpdateDistribution to perMinute a minute, re-invoking
+// setSecret at once whenever it fails (Secrets Manager retries a failed
+// rotation, on a schedule it does not document). Everything happens on the
+// fake clock: CloudFront latency, the library's backoff and the SDK's.
+func (e *env) throttled(ctx context.Context, n, perMinute int, latency time.Duration) (throttleResult, error) {
+	r := throttleResult{n: n, perMinute: perMinute}
+	opts := func(c *clocktest.Clock) awsproxy.Options {
+		return awsproxy.Options{CloudFrontLatency: latency, Sleep: c.Advance, Now: c.Now, UpdatesPerMinute: perMinute}
+	}
+	w, err := e.rotationWorldSDK(ctx, n, opts, simulatedRetries, rotation.WithSettleDelay(0))
+	if err != nil {
+		return r, err
+	}
+	defer w.close()
+	token, err := fixture.BeginRotation(ctx, e.sm, w.arn, true)
+	if err != nil {
+		return r, err
+	}
+	ctx, cancel := context.WithTimeout(ctx, 15*time.Minute)
+	defer cancel()
+	if err := w.handler.Handle(ctx, w.event(rotation.StepCreate, token)); err != nil {
+		return r, err
+	}
+	before, start := w.p.Counts(), w.clock.Now()
+	for r.invocations < maxSetSecretInvocations {
+		r.invocations++
+		err := w.handler.Handle(ctx, w.event(rotation.StepSet, token))
+		if err == nil {
+			break
+		}
+		var de *cloudfront.DistributionError
+		if !errors.As(err, &de) {
+			return r, fmt.Errorf("setSecret under throttling: %w", err)
+		}
+		r.failures = append(r.failures, de.Error())
+	}
+	r.simulated = w.clock.Now().Sub(start)
+	r.calls = w.p.Counts().Sub(before)
+	r.throttled = w.p.Throttled()
+	if n > perMinute {
+		r.lowerBound = time.Duration(ceilDiv(n-perMinute, perMinute)) * time.Minute
+	}
+	return r, nil
+}
+
+func ceilDiv(a, b int) int { return (a + b - 1) / b }

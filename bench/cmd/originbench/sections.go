@@ -413,3 +413,27 @@ func scalingNotes(real, sim []scaleResult, f flags) []string {
 	}
 	return notes
 }
+
+// throttlePerMinute is the UpdateDistribution rate the throttling run allows:
+// users report "Rate exceeded" after 2–3 updates a minute.
+const throttlePerMinute = 3
+
+func throttleSection(res *results, r throttleResult, f flags) *section {
+	s := &section{
+		id:    "scaling",
+		title: "Rotation: setSecret over 25 distributions under CloudFront throttling (simulated)",
+		what: fmt.Sprintf(`AWS publishes no UpdateDistribution rate; users report "Rate exceeded" after 2–3 updates a minute. This run models that: the proxy lets through at most %d UpdateDistribution calls in any rolling minute and answers the others 400 Throttling, with %v latency on every CloudFront call. Everything runs on the fake clock: the latency, the library's backoff (cloudfront.WithMaxAttempts %d, %v doubling to %v, jittered) and the SDK's own retries (its standard retryer, its backoff spent on the clock).
+After createSecret, setSecret is invoked over %d distributions; whenever it fails, it is invoked again at once, as Secrets Manager retries a failed rotation (its schedule is not documented, so this is the fastest case), up to %d times.
+The lower bound is the least time %d updates can take at that rate.`, r.perMinute, f.latency, cloudfront.DefaultMaxAttempts, cloudfront.DefaultBackoff, cloudfront.DefaultMaxBackoff, r.n, maxSetSecretInvocations, r.n),
+		command: fmt.Sprintf("go run ./bench/cmd/originbench -only scaling -cloudfront-latency %v", f.latency),
+		head:    []string{"N", "updates allowed per minute", "setSecret invocations", "CloudFront calls (throttled included)", "throttled", "simulated time", "lower bound at that rate"},
+	}
+	s.row(fmt.Sprintf("%d", r.n), fmt.Sprintf("%d", r.perMinute), fmt.Sprintf("%d", r.invocations), svc(r.calls, "cloudfront"),
+		fmt.Sprintf("%d", r.throttled), secs(r.simulated), secs(r.lowerBound))
+	up := r.calls.Op("cloudfront", "UpdateDistribution") - r.throttled
+	res.check(s, "UpdateDistribution accepted under throttling", fmt.Sprintf("exactly %d", r.n), fmt.Sprintf("%d", up), up == r.n)
+	if len(r.failures) > 0 {
+		s.notes = append(s.notes, fmt.Sprintf("%d setSecret invocations failed before one succeeded; the first failure: `%s`.", len(r.failures), r.failures[0]))
+	}
+	return s
+}

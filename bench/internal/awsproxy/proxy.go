@@ -35,8 +35,14 @@ type Options struct {
 	// distribution InProgress after its last UpdateDistribution (moto reports
 	// Deployed at once). Zero keeps moto's answer.
 	DeployTime time.Duration
-	// Now is the clock DeployTime and UpdateTimes are on; time.Now when nil.
+	// Now is the clock DeployTime, UpdatesPerMinute and UpdateTimes are on;
+	// time.Now when nil.
 	Now func() time.Time
+	// UpdatesPerMinute, when positive, throttles UpdateDistribution: a call
+	// that arrives when that many were accepted in the last minute is
+	// answered 400 Throttling ("Rate exceeded") without reaching moto. This
+	// models what users report of CloudFront; AWS publishes no such rate.
+	UpdatesPerMinute int
 }
 
 // Proxy is a running proxy. Its methods are safe for concurrent use.
@@ -54,6 +60,8 @@ type Proxy struct {
 	inFlight int                  // CloudFront requests being handled
 	maxCF    int                  // most CloudFront requests ever in flight at once
 	updates  []time.Time          // arrival of every UpdateDistribution, on Now's clock
+	accepted []time.Time          // UpdateDistribution calls let through, on Now's clock
+	throttled int
 }
 
 // Start serves a proxy to target (moto's URL) on a loopback port.
@@ -102,7 +110,46 @@ func (p *Proxy) serve(w http.ResponseWriter, r *http.Request) {
 			p.opts.Sleep(p.opts.CloudFrontLatency)
 		}
 	}
+	if op == "cloudfront:UpdateDistribution" && !p.admitUpdate() {
+		w.Header().Set("Content-Type", "text/xml")
+		w.WriteHeader(http.StatusBadRequest)
+		_, _ = io.WriteString(w, throttlingBody)
+		return
+	}
 	p.rp.ServeHTTP(w, r)
+}
+
+const throttlingBody = `<?xml version="1.0"?>
+<ErrorResponse xmlns="http://cloudfront.amazonaws.com/doc/2020-05-31/"><Error><Type>Sender</Type><Code>Throttling</Code><Message>Rate exceeded</Message></Error><RequestId>awsproxy-throttled</RequestId></ErrorResponse>`
+
+// admitUpdate applies UpdatesPerMinute to an UpdateDistribution.
+func (p *Proxy) admitUpdate() bool {
+	if p.opts.UpdatesPerMinute <= 0 {
+		return true
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	now := p.opts.Now()
+	recent := p.accepted[:0]
+	for _, t := range p.accepted {
+		if now.Sub(t) < time.Minute {
+			recent = append(recent, t)
+		}
+	}
+	p.accepted = recent
+	if len(recent) >= p.opts.UpdatesPerMinute {
+		p.throttled++
+		return false
+	}
+	p.accepted = append(p.accepted, now)
+	return true
+}
+
+// Throttled is how many UpdateDistribution calls UpdatesPerMinute refused.
+func (p *Proxy) Throttled() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.throttled
 }
 
 // Counts returns the requests so far by operation ("secretsmanager:GetSecretValue").

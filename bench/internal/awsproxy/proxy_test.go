@@ -104,3 +104,29 @@ func TestLatencyAndDeployment(t *testing.T) {
 		t.Errorf("simulated time spent = %v, want %v (latency on the 5 CloudFront calls only)", got, want)
 	}
 }
+
+func TestUpdatesPerMinute(t *testing.T) {
+	clock := clocktest.New(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+	p, err := awsproxy.Start(upstream(t).URL, awsproxy.Options{UpdatesPerMinute: 2, Now: clock.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	update := func() string { return call(t, p, http.MethodPut, "/2020-05-31/distribution/E1/config", "") }
+	update()
+	clock.Advance(30 * time.Second)
+	update()
+	if got := update(); !strings.Contains(got, "<Code>Throttling</Code>") {
+		t.Errorf("third update within a minute: %q, want a Throttling error", got)
+	}
+	clock.Advance(30 * time.Second) // the first update is a minute old
+	if got := update(); strings.Contains(got, "Throttling") {
+		t.Errorf("after the first update left the window: %q, want it through", got)
+	}
+	if got := p.Throttled(); got != 1 {
+		t.Errorf("Throttled() = %d, want 1", got)
+	}
+	if got := p.Counts().Op("cloudfront", "UpdateDistribution"); got != 4 {
+		t.Errorf("UpdateDistribution count = %d, want 4 (throttled calls count too)", got)
+	}
+}

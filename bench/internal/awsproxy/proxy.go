@@ -54,13 +54,13 @@ type Proxy struct {
 	srv  *http.Server
 	rp   *httputil.ReverseProxy
 
-	mu       sync.Mutex
-	calls    map[string]int
-	updated  map[string]time.Time // distribution → when its last update was applied (Now's clock)
-	inFlight int                  // CloudFront requests being handled
-	maxCF    int                  // most CloudFront requests ever in flight at once
-	updates  []time.Time          // arrival of every UpdateDistribution, on Now's clock
-	accepted []time.Time          // UpdateDistribution calls let through, on Now's clock
+	mu        sync.Mutex
+	calls     map[string]int
+	updated   map[string]time.Time // distribution → when its last update was applied (Now's clock)
+	inFlight  int                  // CloudFront requests being handled
+	maxCF     int                  // most CloudFront requests ever in flight at once
+	updates   []time.Time          // arrival of every UpdateDistribution, on Now's clock
+	accepted  []time.Time          // UpdateDistribution calls let through, on Now's clock
 	throttled int
 }
 

@@ -398,8 +398,8 @@ func scalingNotes(real, sim []scaleResult, f flags) []string {
 	var notes []string
 	if len(real) > 0 {
 		last := real[len(real)-1]
-		notes = append(notes, fmt.Sprintf(`How it grows: linearly in N. setSecret reads and writes the distributions one after the other (GetDistributionConfig, then UpdateDistribution guarded by the ETag: 2 calls, 2 × latency each), and testSecret asks each distribution's status (GetDistribution) once per poll round until it is Deployed with the value, never again after that. Secrets Manager calls do not depend on N. With %v per CloudFront call that is about 3 × N × %v (N=%d: %s measured).`,
-			f.latency, f.latency, last.n, secs(last.total)))
+		notes = append(notes, fmt.Sprintf(`How it grows: linearly in N. setSecret reads and writes the distributions one after the other (GetDistributionConfig, then UpdateDistribution guarded by the ETag: 2 calls, 2 × latency each), and testSecret asks each distribution's status (GetDistribution) once per poll round until it is Deployed with the value, never again after that. Secrets Manager calls do not depend on N. With %v per CloudFront call the latency alone is 3 × N × %v (N=%d: %s); measured %s, the rest being moto's own time and the Secrets Manager calls on this machine.`,
+			f.latency, f.latency, last.n, secs(3*time.Duration(last.n)*f.latency), secs(last.total)))
 	}
 	if len(sim) > 0 {
 		last := sim[len(sim)-1]
@@ -408,7 +408,7 @@ func scalingNotes(real, sim []scaleResult, f flags) []string {
 	}
 	if len(real) > 0 {
 		last := real[len(real)-1]
-		notes = append(notes, fmt.Sprintf(`Throttling: updates are never in flight together (at most one CloudFront call at a time), but nothing spaces them beyond the calls' own latency: with %v latency N=%d sent its updates %s apart, about %.0f a minute. Users report CloudFront throttling ("Rate exceeded") at 2–3 updates a minute; the library then relies on the SDK's retries and its own backoff (%d attempts per distribution, %v doubling to %v), and a setSecret that still fails leaves each distribution either updated or untouched, so Secrets Manager's retry continues where it stopped.`,
+		notes = append(notes, fmt.Sprintf(`Throttling: updates are never in flight together (at most one CloudFront call at a time), but nothing spaces them beyond the calls' own latency: with %v latency N=%d sent its updates at least %s apart, %.0f a minute on average. Users report CloudFront throttling ("Rate exceeded") at 2–3 updates a minute; the library then relies on the SDK's retries and its own backoff (%d attempts per distribution, %v doubling to %v), and a setSecret that still fails leaves each distribution either updated or untouched, so Secrets Manager's retry continues where it stopped.`,
 			f.latency, last.n, ms(last.updateGapMin), last.updatesPerMin, cloudfront.DefaultMaxAttempts, cloudfront.DefaultBackoff, cloudfront.DefaultMaxBackoff))
 	}
 	return notes

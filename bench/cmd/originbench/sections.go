@@ -25,7 +25,12 @@ func ms(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d)/float
 func secs(d time.Duration) string {
 	return fmt.Sprintf("%.1f s", d.Seconds())
 }
-func us(d time.Duration) string { return fmt.Sprintf("%.0f µs", float64(d)/float64(time.Microsecond)) }
+func us(d time.Duration) string {
+	if d >= 10*time.Millisecond {
+		return ms(d)
+	}
+	return fmt.Sprintf("%.0f µs", float64(d)/float64(time.Microsecond))
+}
 func mib(kib int) string        { return fmt.Sprintf("%.1f MiB", float64(kib)/1024) }
 func ns(x float64) string {
 	if x >= 10000 {

@@ -31,7 +31,7 @@ func us(d time.Duration) string {
 	}
 	return fmt.Sprintf("%.0f µs", float64(d)/float64(time.Microsecond))
 }
-func mib(kib int) string        { return fmt.Sprintf("%.1f MiB", float64(kib)/1024) }
+func mib(kib int) string { return fmt.Sprintf("%.1f MiB", float64(kib)/1024) }
 func ns(x float64) string {
 	if x >= 10000 {
 		return fmt.Sprintf("%.1f µs", x/1000)

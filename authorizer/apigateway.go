@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/aws/aws-lambda-go/events"
+
+	"github.com/originlock/originlock/internal/headername"
 )
 
 // Principal IDs in the policies the REST and IAM adapters return.
@@ -37,7 +39,7 @@ func newAdapter(v *Verifier, header, caller string, opts []AdapterOption) *adapt
 	if v == nil {
 		panic("authorizer: " + caller + ": nil Verifier")
 	}
-	if caller != "RESTToken" && !isToken(header) {
+	if caller != "RESTToken" && !headername.IsToken(header) {
 		panic(fmt.Sprintf("authorizer: %s: %q is not a valid header name", caller, header))
 	}
 	a := &adapter{v: v, header: header, lower: strings.ToLower(header)}

@@ -38,20 +38,3 @@ func (a *adapter) httpHeader(headers map[string]string) string {
 	value, _ := restHeader(headers, nil, a.header)
 	return value
 }
-
-// isToken reports whether name is a valid HTTP header name (RFC 9110 token).
-func isToken(name string) bool {
-	if name == "" {
-		return false
-	}
-	for i := 0; i < len(name); i++ {
-		c := name[i]
-		switch {
-		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
-		case strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0:
-		default:
-			return false
-		}
-	}
-	return true
-}

@@ -3,6 +3,8 @@ package authorizer
 import (
 	"fmt"
 	"net/http"
+
+	"github.com/originlock/originlock/internal/headername"
 )
 
 // Middleware protects an origin that is not behind API Gateway (an ALB
@@ -15,7 +17,7 @@ func Middleware(v *Verifier, header string, next http.Handler) http.Handler {
 	if v == nil || next == nil {
 		panic("authorizer: Middleware: nil Verifier or handler")
 	}
-	if !isToken(header) {
+	if !headername.IsToken(header) {
 		panic(fmt.Sprintf("authorizer: Middleware: %q is not a valid header name", header))
 	}
 	key := http.CanonicalHeaderKey(header)

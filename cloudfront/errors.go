@@ -4,12 +4,14 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/originlock/originlock/internal/headername"
 )
 
 // Conditions a caller can branch on with errors.Is.
 var (
 	// ErrInvalidHeaderName: CloudFront would refuse the header name.
-	ErrInvalidHeaderName = errors.New("invalid header name")
+	ErrInvalidHeaderName = headername.ErrInvalid
 	// ErrInvalidHeaderValue: the value cannot be an origin custom header value.
 	ErrInvalidHeaderValue = errors.New("invalid header value")
 	// ErrInvalidConfig: the Config is incomplete or contradicts itself.

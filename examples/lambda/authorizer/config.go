@@ -5,8 +5,8 @@ import (
 	"time"
 
 	"github.com/originlock/originlock/authorizer"
-	"github.com/originlock/originlock/cloudfront"
 	"github.com/originlock/originlock/internal/envconfig"
+	"github.com/originlock/originlock/internal/headername"
 	"github.com/originlock/originlock/internal/secretvalue"
 )
 
@@ -63,7 +63,7 @@ func parseConfig(lookup func(string) (string, bool)) (config, error) {
 		}
 	} else {
 		c.headerName = env.String(envHeaderName, defaultHeaderName)
-		if err := cloudfront.ValidateHeaderName(c.headerName); err != nil {
+		if err := headername.Check(c.headerName); err != nil {
 			env.Invalid(envHeaderName, "a header name CloudFront can send to an origin ("+err.Error()+")")
 		}
 	}

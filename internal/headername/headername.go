@@ -1,0 +1,80 @@
+// Package headername holds CloudFront's rules for origin custom header names,
+// without any AWS SDK dependency, so that the authorizer function can check
+// its HEADER_NAME without linking the CloudFront client.
+package headername
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// MaxLength is CloudFront's limit on a custom header name.
+const MaxLength = 256
+
+// ErrInvalid reports a name CloudFront would refuse.
+var ErrInvalid = errors.New("invalid header name")
+
+// forbidden are the names CloudFront refuses as origin custom headers
+// (Developer Guide, "Custom headers that CloudFront can't add to origin
+// requests"), lower-cased.
+var forbidden = map[string]bool{
+	"cache-control": true, "connection": true, "content-length": true, "cookie": true,
+	"host": true, "if-match": true, "if-modified-since": true, "if-none-match": true,
+	"if-range": true, "if-unmodified-since": true, "max-forwards": true, "pragma": true,
+	"proxy-authorization": true, "proxy-connection": true, "range": true,
+	"request-range": true, "te": true, "trailer": true, "transfer-encoding": true,
+	"upgrade": true, "via": true, "x-real-ip": true,
+}
+
+// forbiddenPrefixes are the name prefixes CloudFront reserves, lower-cased.
+var forbiddenPrefixes = []string{"x-amz-", "x-edge-"}
+
+// Check reports whether CloudFront accepts name as an origin custom header:
+// an HTTP token of at most MaxLength characters that is not one of the
+// headers CloudFront manages itself. The error wraps ErrInvalid.
+func Check(name string) error {
+	if name == "" {
+		return fmt.Errorf("%w: empty", ErrInvalid)
+	}
+	if len(name) > MaxLength {
+		return fmt.Errorf("%w: %d characters, more than %d", ErrInvalid, len(name), MaxLength)
+	}
+	for i := 0; i < len(name); i++ {
+		if !IsTokenChar(name[i]) {
+			return fmt.Errorf("%w: %q has a character not allowed in a header name at byte %d", ErrInvalid, name, i)
+		}
+	}
+	lower := strings.ToLower(name)
+	if forbidden[lower] {
+		return fmt.Errorf("%w: CloudFront does not let origin custom headers set %s", ErrInvalid, name)
+	}
+	for _, p := range forbiddenPrefixes {
+		if strings.HasPrefix(lower, p) {
+			return fmt.Errorf("%w: CloudFront reserves headers starting with %s", ErrInvalid, name[:len(p)])
+		}
+	}
+	return nil
+}
+
+// IsToken reports whether name is a valid HTTP field name (RFC 9110 token).
+func IsToken(name string) bool {
+	if name == "" {
+		return false
+	}
+	for i := 0; i < len(name); i++ {
+		if !IsTokenChar(name[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// IsTokenChar reports whether c may appear in an HTTP field name (tchar).
+func IsTokenChar(c byte) bool {
+	switch {
+	case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
+		return true
+	}
+	return strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0
+}

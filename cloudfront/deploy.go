@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudfront"
@@ -18,11 +17,7 @@ const statusDeployed = "Deployed"
 // selected origin. A distribution confirmed once is not polled again.
 func (t *OriginHeader) waitDeployed(ctx context.Context, value string) error {
 	clk := t.opts.clock
-	budget := t.opts.maxWait
-	if deadline, ok := ctx.Deadline(); ok {
-		budget = time.Until(deadline) - t.opts.deadlineMargin
-	}
-	stopAt := clk.Now().Add(budget)
+	stopAt := t.stopAt(ctx)
 
 	remaining := slices.Clone(t.cfg.Distributions)
 	for polls := 1; ; polls++ {

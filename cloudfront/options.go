@@ -16,14 +16,16 @@ const (
 	DefaultDeadlineMargin = 10 * time.Second
 	// DefaultMaxWait bounds TestSecret when the context has no deadline.
 	DefaultMaxWait = 15 * time.Minute
-	// DefaultMaxAttempts bounds the attempts per distribution update when
-	// CloudFront answers 412 PreconditionFailed, throttles, or fails with a
-	// retryable error.
+	// DefaultMaxAttempts bounds the failed attempts per distribution update
+	// when CloudFront answers 412 PreconditionFailed or fails with a
+	// retryable error. Throttling is not counted: it is retried until the
+	// deadline budget runs out.
 	DefaultMaxAttempts = 5
 	// DefaultBackoff is the first wait after a throttled or failed attempt;
-	// it doubles per attempt, with jitter, up to DefaultMaxBackoff.
+	// it doubles per attempt, with jitter, up to DefaultMaxBackoff (about what
+	// CloudFront's update rate, reported at a few a minute, asks for).
 	DefaultBackoff    = 2 * time.Second
-	DefaultMaxBackoff = 30 * time.Second
+	DefaultMaxBackoff = time.Minute
 )
 
 // Clock tells time and waits. The default is the system clock; tests and
@@ -46,6 +48,7 @@ type options struct {
 	deadlineMargin time.Duration
 	maxWait        time.Duration
 	maxAttempts    int
+	updateInterval time.Duration
 	backoff        time.Duration
 	maxBackoff     time.Duration
 	clock          Clock
@@ -94,6 +97,15 @@ func WithMaxWait(d time.Duration) Option {
 // (DefaultMaxAttempts).
 func WithMaxAttempts(n int) Option {
 	return func(o *options) { o.check(n >= 1, "WithMaxAttempts: must be at least 1"); o.maxAttempts = n }
+}
+
+// WithUpdateInterval makes SetSecret leave at least d between two
+// UpdateDistribution calls (by default it leaves none and backs off when
+// throttled). With more than a few distributions, an interval of 20 to 30
+// seconds keeps under the update rate CloudFront allows an account; make sure
+// the rotation function's timeout covers the distributions times d.
+func WithUpdateInterval(d time.Duration) Option {
+	return func(o *options) { o.check(d >= 0, "WithUpdateInterval: must not be negative"); o.updateInterval = d }
 }
 
 // WithBackoff sets the first and the longest wait between attempts after

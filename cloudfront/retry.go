@@ -17,8 +17,10 @@ const (
 	permanent errorKind = iota
 	// conflict: the ETag is stale; read the config again.
 	conflict
-	// transient: throttling, 5xx, connection trouble; back off and retry.
+	// transient: 5xx, timeouts, connection trouble; back off and retry.
 	transient
+	// throttled: CloudFront's rate limit; back off and retry.
+	throttled
 )
 
 // classify sorts an error from a CloudFront call. It reuses the SDK's own
@@ -32,6 +34,8 @@ func classify(err error) errorKind {
 		return permanent
 	case errors.As(err, &stale), errors.As(err, &badETag):
 		return conflict
+	case retry.IsErrorThrottles(retry.DefaultThrottles).IsErrorThrottle(err) == aws.TrueTernary:
+		return throttled
 	case retry.IsErrorRetryables(retry.DefaultRetryables).IsErrorRetryable(err) == aws.TrueTernary:
 		return transient
 	}

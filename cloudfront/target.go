@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -31,6 +32,10 @@ type OriginHeader struct {
 	api  API
 	cfg  Config
 	opts options
+
+	mu sync.Mutex
+	// lastUpdate is the time slot of the last UpdateDistribution (pace).
+	lastUpdate time.Time
 }
 
 var _ rotation.Target = (*OriginHeader)(nil)
@@ -59,14 +64,15 @@ func NewOriginHeader(api API, cfg Config, opts ...Option) (*OriginHeader, error)
 }
 
 // SetSecret writes req.Pending into the header of every selected origin, one
-// distribution after the other. For each it reads the config, and if every
-// selected origin already carries the value it changes nothing (so a retried
-// rotation triggers no new deployment); otherwise it sends the config back
-// with only that header changed, guarded by the ETag it read. A 412
-// PreconditionFailed (the config changed meanwhile) makes it read again;
-// throttling and retryable failures make it back off; both are bounded by
-// WithMaxAttempts. A failure leaves each distribution either untouched or
-// fully updated, so calling SetSecret again completes the work.
+// distribution after the other (WithUpdateInterval apart, if set). For each
+// it reads the config, and if every selected origin already carries the value
+// it changes nothing (so a retried rotation triggers no new deployment);
+// otherwise it sends the config back with only that header changed, guarded
+// by the ETag it read. A 412 PreconditionFailed (the config changed
+// meanwhile) makes it read again and a 5xx back off, both bounded by
+// WithMaxAttempts; throttling makes it back off until the deadline budget
+// runs out. A failure leaves each distribution either untouched or fully
+// updated, so calling SetSecret again completes the work.
 func (t *OriginHeader) SetSecret(ctx context.Context, req rotation.SetSecretRequest) (rotation.SetSecretResponse, error) {
 	value := string(req.Pending)
 	if err := ValidateHeaderValue(value); err != nil {
@@ -92,10 +98,15 @@ func (t *OriginHeader) SetSecret(ctx context.Context, req rotation.SetSecretRequ
 }
 
 // update makes the selected origins of d carry value and returns the config
-// it last read.
+// it last read. A 412 re-reads at once; a 5xx or timeout backs off; both are
+// bounded by WithMaxAttempts. Throttling backs off too, but goes on until the
+// deadline budget (see stopAt) would run out: CloudFront lets an account
+// update only a few distributions a minute, and waiting is what it asks for.
 func (t *OriginHeader) update(ctx context.Context, d Distribution, value string) (*types.DistributionConfig, error) {
 	log := t.opts.logger.With("distribution", d.ID)
-	for attempt := 1; ; attempt++ {
+	stopAt := t.stopAt(ctx)
+	failures, throttles := 0, 0
+	for {
 		cfg, op, err := t.tryUpdate(ctx, d, value)
 		if err == nil {
 			return cfg, nil
@@ -103,26 +114,61 @@ func (t *OriginHeader) update(ctx context.Context, d Distribution, value string)
 		if op == "" {
 			return nil, err // the config does not fit d: reading it again will not help
 		}
-		kind := classify(err)
-		if kind == permanent {
+		var wait time.Duration
+		switch classify(err) {
+		case permanent:
 			return nil, &DistributionError{DistributionID: d.ID, Err: fmt.Errorf("%s: %w", op, err)}
-		}
-		if attempt >= t.opts.maxAttempts {
-			if kind == conflict {
-				return nil, &DistributionError{DistributionID: d.ID, Err: fmt.Errorf("%w, %d attempts: %w", ErrConflict, attempt, err)}
+		case conflict: // someone else changed the distribution: read it again at once
+			failures++
+		case transient:
+			failures++
+			wait = t.backoff(failures)
+		case throttled:
+			throttles++
+			wait = t.backoff(throttles)
+			if !t.opts.clock.Now().Add(wait).Before(stopAt) {
+				return nil, &DistributionError{DistributionID: d.ID, Err: fmt.Errorf("%s throttled %d times, stopping before the deadline: %w", op, throttles, err)}
 			}
-			return nil, &DistributionError{DistributionID: d.ID, Err: fmt.Errorf("%s failed %d times: %w", op, attempt, err)}
 		}
-		wait := t.backoff(attempt)
-		if kind == conflict {
-			// Someone else changed the distribution: read it again at once.
-			wait = 0
+		if failures >= t.opts.maxAttempts {
+			if classify(err) == conflict {
+				return nil, &DistributionError{DistributionID: d.ID, Err: fmt.Errorf("%w, %d attempts: %w", ErrConflict, failures, err)}
+			}
+			return nil, &DistributionError{DistributionID: d.ID, Err: fmt.Errorf("%s failed %d times: %w", op, failures, err)}
 		}
-		log.Warn("cloudfront: retrying", "operation", op, "attempt", attempt, "wait", wait, "error", err.Error())
+		log.Warn("cloudfront: retrying", "operation", op, "failures", failures, "throttled", throttles, "wait", wait, "error", err.Error())
 		if err := t.sleep(ctx, wait); err != nil {
 			return nil, &DistributionError{DistributionID: d.ID, Err: err}
 		}
 	}
+}
+
+// stopAt is when retries and waits must end: the context's deadline (the
+// Lambda timeout) minus WithDeadlineMargin, or WithMaxWait from now without
+// a deadline, on the target's clock.
+func (t *OriginHeader) stopAt(ctx context.Context) time.Time {
+	budget := t.opts.maxWait
+	if deadline, ok := ctx.Deadline(); ok {
+		budget = time.Until(deadline) - t.opts.deadlineMargin
+	}
+	return t.opts.clock.Now().Add(budget)
+}
+
+// pace waits until WithUpdateInterval has passed since the last
+// UpdateDistribution this target made, and claims the next slot.
+func (t *OriginHeader) pace(ctx context.Context) error {
+	if t.opts.updateInterval <= 0 {
+		return nil
+	}
+	t.mu.Lock()
+	now := t.opts.clock.Now()
+	slot := t.lastUpdate.Add(t.opts.updateInterval)
+	if slot.Before(now) {
+		slot = now
+	}
+	t.lastUpdate = slot
+	t.mu.Unlock()
+	return t.sleep(ctx, slot.Sub(now))
 }
 
 // tryUpdate is one read-modify-write of d. It returns the config read, or the
@@ -147,6 +193,9 @@ func (t *OriginHeader) tryUpdate(ctx context.Context, d Distribution, value stri
 	if len(changed) == 0 {
 		t.opts.logger.Info("cloudfront: distribution already carries the value; not updated", "distribution", d.ID)
 		return cfg, "", nil
+	}
+	if err := t.pace(ctx); err != nil {
+		return nil, "UpdateDistribution", err
 	}
 	_, err = t.api.UpdateDistribution(ctx, &cloudfront.UpdateDistributionInput{
 		Id:                 aws.String(d.ID),

@@ -141,7 +141,8 @@ func TestSetSecretRetries(t *testing.T) {
 		"throttled twice":       {faults: map[string][]error{"UpdateDistribution": {errThrottled, errThrottled}}, wantUpdates: 3, wantWaits: 2},
 		"throttled reads":       {faults: map[string][]error{"GetDistributionConfig": {errThrottled}}, wantUpdates: 1, wantWaits: 1},
 		"503 once":              {faults: map[string][]error{"UpdateDistribution": {errUnavailable}}, wantUpdates: 2, wantWaits: 1},
-		"throttled always":      {faults: map[string][]error{"UpdateDistribution": {errThrottled, errThrottled, errThrottled, errThrottled, errThrottled}}, wantErr: errThrottled, wantUpdates: cloudfront.DefaultMaxAttempts, wantWaits: cloudfront.DefaultMaxAttempts - 1},
+		"throttled 5 times":     {faults: map[string][]error{"UpdateDistribution": {errThrottled, errThrottled, errThrottled, errThrottled, errThrottled}}, wantUpdates: 6, wantWaits: 5},
+		"503 always":            {faults: map[string][]error{"UpdateDistribution": {errUnavailable, errUnavailable, errUnavailable, errUnavailable, errUnavailable}}, wantErr: errUnavailable, wantUpdates: cloudfront.DefaultMaxAttempts, wantWaits: cloudfront.DefaultMaxAttempts - 1},
 		"access denied":         {faults: map[string][]error{"UpdateDistribution": {errDenied}}, wantErr: errDenied, wantUpdates: 1},
 	}
 	for name, tc := range cases {
@@ -175,11 +176,68 @@ func TestSetSecretRetries(t *testing.T) {
 				t.Errorf("backoff waits = %v, want %d", waits, tc.wantWaits)
 			}
 			for i, w := range waits {
-				if max := cloudfront.DefaultBackoff << i; w < max/2 || w > max {
+				if max := min(cloudfront.DefaultBackoff<<i, cloudfront.DefaultMaxBackoff); w < max/2 || w > max {
 					t.Errorf("wait %d = %v, want within [%v, %v]", i, w, max/2, max)
 				}
 			}
 		})
+	}
+}
+
+// TestSetSecretThrottledUntilTheDeadline: throttling is retried, backing off
+// up to DefaultMaxBackoff, until the next wait would pass the deadline minus
+// the margin; then SetSecret fails with the throttling error.
+func TestSetSecretThrottledUntilTheDeadline(t *testing.T) {
+	f := newFixture(t, []cloudfront.Distribution{{ID: "E1"}}, cloudfront.WithDeadlineMargin(30*time.Second))
+	throttles := make([]error, 1000)
+	for i := range throttles {
+		throttles[i] = errThrottled
+	}
+	f.api.fail("UpdateDistribution", throttles...)
+	ctx, cancel := context.WithTimeout(t.Context(), 15*time.Minute)
+	defer cancel()
+	start := f.clock.Now()
+	err := f.set(ctx)
+	if !errors.Is(err, errThrottled) || !strings.Contains(err.Error(), "before the deadline") {
+		t.Fatalf("got %v, want the throttling error, stopped before the deadline", err)
+	}
+	waited := f.clock.Now().Sub(start)
+	if waited > 15*time.Minute-30*time.Second || waited < 12*time.Minute {
+		t.Errorf("backed off for %v of fake time, want most of the 14m30s budget", waited)
+	}
+	for _, w := range f.clock.Waits() {
+		if w > cloudfront.DefaultMaxBackoff {
+			t.Errorf("a wait of %v is longer than DefaultMaxBackoff", w)
+		}
+	}
+	if got := f.api.count("UpdateDistribution"); got < 15 {
+		t.Errorf("UpdateDistribution calls = %d, want the retries to go on for the whole budget", got)
+	}
+}
+
+// TestUpdateInterval: with WithUpdateInterval, updates of successive
+// distributions are that far apart; a distribution that needs no update
+// takes no slot.
+func TestUpdateInterval(t *testing.T) {
+	f := newFixture(t, []cloudfront.Distribution{{ID: "E1"}, {ID: "E2"}}, cloudfront.WithUpdateInterval(20*time.Second))
+	f.api.add("E3", f.api.config("E2"))
+	f.target, _ = cloudfront.NewOriginHeader(f.api, cloudfront.Config{HeaderName: header, Distributions: []cloudfront.Distribution{{ID: "E1"}, {ID: "E2"}, {ID: "E3"}}},
+		cloudfront.WithClock(f.clock), cloudfront.WithUpdateInterval(20*time.Second), cloudfront.WithLogger(slog.New(slog.DiscardHandler)))
+	start := f.clock.Now()
+	if err := f.set(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if got := f.clock.Now().Sub(start); got != 40*time.Second {
+		t.Errorf("three updates took %v of fake time, want 40s (two intervals)", got)
+	}
+	if err := f.set(t.Context()); err != nil { // nothing left to update
+		t.Fatal(err)
+	}
+	if got := f.clock.Now().Sub(start); got != 40*time.Second {
+		t.Errorf("a SetSecret with nothing to update waited (now %v)", got)
+	}
+	if _, err := cloudfront.NewOriginHeader(f.api, cloudfront.Config{HeaderName: header, Distributions: []cloudfront.Distribution{{ID: "E1"}}}, cloudfront.WithUpdateInterval(-time.Second)); err == nil {
+		t.Error("a negative interval was accepted")
 	}
 }
 

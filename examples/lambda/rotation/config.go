@@ -23,6 +23,7 @@ const (
 	envPollInterval   = "POLL_INTERVAL"
 	envDeadlineMargin = "DEADLINE_MARGIN"
 	envSettleDelay    = "SETTLE_DELAY"
+	envUpdateInterval = "UPDATE_INTERVAL"
 	envLogLevel       = "LOG_LEVEL"
 )
 
@@ -46,6 +47,7 @@ type config struct {
 	pollInterval   time.Duration
 	deadlineMargin time.Duration
 	settleDelay    time.Duration
+	updateInterval time.Duration
 	logLevel       slog.Level
 }
 
@@ -72,6 +74,7 @@ func parseConfig(lookup func(string) (string, bool)) (config, error) {
 	c.pollInterval = env.Duration(envPollInterval, cloudfront.DefaultPollInterval, minPollInterval, envconfig.MaxDuration)
 	c.deadlineMargin = env.Duration(envDeadlineMargin, cloudfront.DefaultDeadlineMargin, 0, envconfig.MaxDuration)
 	c.settleDelay = env.Duration(envSettleDelay, rotation.DefaultSettleDelay, 0, envconfig.MaxDuration)
+	c.updateInterval = env.Duration(envUpdateInterval, 0, 0, 5*time.Minute)
 	c.logLevel = env.LogLevel(envLogLevel, slog.LevelInfo)
 	return c, env.Err()
 }

@@ -68,6 +68,7 @@ func TestParseConfig(t *testing.T) {
 		{"deadline margin zero", with("DEADLINE_MARGIN", "0"), func(c *config) { c.deadlineMargin = 0 }},
 		{"settle delay", with("SETTLE_DELAY", "30s"), func(c *config) { c.settleDelay = 30 * time.Second }},
 		{"settle delay off", with("SETTLE_DELAY", "0"), func(c *config) { c.settleDelay = 0 }},
+		{"update interval", with("UPDATE_INTERVAL", "20s"), func(c *config) { c.updateInterval = 20 * time.Second }},
 		{"log level", with("LOG_LEVEL", "debug"), func(c *config) { c.logLevel = slog.LevelDebug }},
 		{"empty optional means default", with("HEADER_NAME", " ", "VALUE_LENGTH", "\t"), nil},
 	}
@@ -125,6 +126,7 @@ func TestParseConfigErrors(t *testing.T) {
 		{"poll interval too short", with("POLL_INTERVAL", "500ms"), []string{`POLL_INTERVAL="500ms": want a duration of at least 1s`}},
 		{"negative deadline margin", with("DEADLINE_MARGIN", "-1s"), []string{`DEADLINE_MARGIN="-1s": want a duration of at least 0s`}},
 		{"negative settle delay", with("SETTLE_DELAY", "-10s"), []string{`SETTLE_DELAY="-10s": want a duration of at least 0s`}},
+		{"update interval too long", with("UPDATE_INTERVAL", "10m"), []string{`UPDATE_INTERVAL="10m": want a duration from 0s to 5m0s`}},
 		{"log level", with("LOG_LEVEL", "verbose"), []string{`LOG_LEVEL="verbose": want debug, info, warn or error`}},
 		{"every problem listed", with("SECRET_ID", "", "VALUE_LENGTH", "1", "LOG_LEVEL", "loud"), []string{
 			"SECRET_ID is required but not set",

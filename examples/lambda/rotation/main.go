@@ -52,6 +52,7 @@ func newHandler(ctx context.Context, cfg config, logger *slog.Logger) (*rotation
 		cloudfront.Config{HeaderName: cfg.headerName, Distributions: cfg.distributions},
 		cloudfront.WithPollInterval(cfg.pollInterval),
 		cloudfront.WithDeadlineMargin(cfg.deadlineMargin),
+		cloudfront.WithUpdateInterval(cfg.updateInterval),
 		cloudfront.WithLogger(logger),
 	)
 	if err != nil {

@@ -121,8 +121,10 @@ func newWorld(t testing.TB, name string, opts ...cloudfront.Option) *world {
 		t.Fatal(err)
 	}
 	w.dists = []cloudfront.Distribution{{ID: w.d1, OriginIDs: []string{"api", "api-2"}}, {ID: w.d2}}
+	raws := map[string][]byte{}
 	for _, id := range []string{w.d1, w.d2} {
-		w.expected[id] = w.normalize(w.raw(ctx, id))
+		raws[id] = w.raw(ctx, id)
+		w.expected[id] = w.normalize(raws[id])
 		if !bytes.Contains(w.expected[id], []byte(placeholder)) {
 			t.Fatalf("distribution %s: the raw config does not show the header value", id)
 		}
@@ -132,7 +134,7 @@ func newWorld(t testing.TB, name string, opts ...cloudfront.Option) *world {
 		t.Fatal(err)
 	}
 	for _, id := range []string{w.d1, w.d2} {
-		w.checkDistribution("before the rotation", id)
+		w.checkRaw("before the rotation", id, raws[id])
 	}
 	if p := w.problems(); len(p) > 0 {
 		t.Fatalf("the world is broken before the rotation: %v", p)
@@ -167,7 +169,7 @@ func (w *world) onApplied(c faultproxy.Call) {
 	when := fmt.Sprintf("after call %d (%s %s)", c.Seq, w.stepOf(c.Seq), c.Op)
 	switch c.Op {
 	case "PutSecretValue":
-		w.learnValues(context.Background())
+		w.learnPending(context.Background())
 		w.checkSecret(when)
 	case "UpdateSecretVersionStage":
 		w.checkSecret(when)
@@ -209,6 +211,20 @@ func (w *world) normalize(raw []byte) []byte {
 		raw = bytes.ReplaceAll(raw, []byte(v), []byte(placeholder))
 	}
 	return raw
+}
+
+// learnPending records the AWSPENDING header value.
+func (w *world) learnPending(ctx context.Context) {
+	s, err := fixture.SecretString(ctx, w.dsm, w.arn, rotation.StagePending)
+	if err != nil {
+		w.violate("read AWSPENDING: %v", err)
+		return
+	}
+	if value := headerValue(s); value != "" {
+		w.mu.Lock()
+		w.values[value] = true
+		w.mu.Unlock()
+	}
 }
 
 // learnValues records the header value of every version of the secret.
@@ -260,17 +276,19 @@ func (w *world) checkSecret(when string) {
 	if _, err := fixture.SecretString(ctx, w.dsm, w.arn, rotation.StageCurrent); err != nil {
 		w.violate("%s: AWSCURRENT unreadable: %v", when, err)
 	}
-	for _, d := range w.dists {
-		w.verifyHeld(when, d.ID)
-	}
+	w.verifyHeld(when, "")
 }
 
 // checkDistribution checks, after a distribution changed, that its config is
 // byte for byte what it was apart from the header value, and that the
 // authorizer accepts every value its selected origins now carry.
 func (w *world) checkDistribution(when, id string) {
+	w.checkRaw(when, id, w.raw(context.Background(), id))
+}
+
+// checkRaw is checkDistribution on a raw config already read.
+func (w *world) checkRaw(when, id string, raw []byte) {
 	w.count()
-	raw := w.raw(context.Background(), id)
 	w.mu.Lock()
 	want := w.expected[id]
 	w.mu.Unlock()
@@ -307,19 +325,24 @@ func (w *world) count() {
 }
 
 // verifyHeld asks an authorizer, which re-reads the secret first and has no
-// AWSPREVIOUS grace window, about every value the distribution's selected
-// origins carry: each must be AWSCURRENT or AWSPENDING.
+// AWSPREVIOUS grace window, about every value the selected origins of
+// distribution id ("" for all) carry: each must be AWSCURRENT or AWSPENDING.
 func (w *world) verifyHeld(when, id string) {
-	w.mu.Lock()
-	held := slices.Clone(w.held[id])
-	w.mu.Unlock()
-	if len(held) == 0 {
-		w.violate("%s: distribution %s: no selected origin carries the header", when, id)
-	}
 	w.vclock.Advance(2 * authorizer.DefaultCacheTTL) // the next Verify reads the secret again
-	for _, value := range held {
-		if dec, err := w.verifier.Verify(context.Background(), value); err != nil || !dec.Allowed() {
-			w.violate("%s: distribution %s carries a value the authorizer refuses (decision %v, error %v)", when, id, dec, err)
+	for _, d := range w.dists {
+		if id != "" && d.ID != id {
+			continue
+		}
+		w.mu.Lock()
+		held := slices.Clone(w.held[d.ID])
+		w.mu.Unlock()
+		if len(held) == 0 {
+			w.violate("%s: distribution %s: no selected origin carries the header", when, d.ID)
+		}
+		for _, value := range held {
+			if dec, err := w.verifier.Verify(context.Background(), value); err != nil || !dec.Allowed() {
+				w.violate("%s: distribution %s carries a value the authorizer refuses (decision %v, error %v)", when, d.ID, dec, err)
+			}
 		}
 	}
 }

@@ -212,7 +212,7 @@ func TestFaultMatrix(t *testing.T) {
 func specialScenarios() []scenario {
 	return []scenario{
 		{
-			name: "throttled past the Target's attempts", step: "setSecret", op: "UpdateDistribution",
+			name: "throttled on 5 calls in a row", step: "setSecret", op: "UpdateDistribution",
 			rule: faultproxy.Rule{Op: "UpdateDistribution", Fault: faultproxy.Throttle, Calls: cloudfront.DefaultMaxAttempts},
 		},
 		{

@@ -26,7 +26,7 @@ func (t *OriginHeader) waitDeployed(ctx context.Context, value string) error {
 		for _, d := range remaining {
 			st, err := t.status(ctx, d, value)
 			if err != nil {
-				if classify(err) == permanent {
+				if classify(ctx, err) == permanent {
 					return err
 				}
 				// A throttled or failed poll says nothing about deployment: ask again.

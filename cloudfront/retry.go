@@ -23,20 +23,25 @@ const (
 	throttled
 )
 
-// classify sorts an error from a CloudFront call. It reuses the SDK's own
-// list of retryable and throttling errors, which its retryer has already
-// applied a few times by the time an error reaches here.
-func classify(err error) errorKind {
+// classify sorts an error from a CloudFront call made with ctx. It reuses
+// the SDK's own lists of throttling and retryable errors, which its retryer
+// has already applied a few times by the time an error reaches here.
+//
+// A deadline or cancellation is final only when it is ctx's: a per-attempt
+// timeout (an http.Client Timeout, say) while ctx is alive is worth another
+// attempt, as a 5xx is.
+func classify(ctx context.Context, err error) errorKind {
 	var stale *types.PreconditionFailed
 	var badETag *types.InvalidIfMatchVersion
 	switch {
-	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+	case ctx.Err() != nil:
 		return permanent
 	case errors.As(err, &stale), errors.As(err, &badETag):
 		return conflict
 	case retry.IsErrorThrottles(retry.DefaultThrottles).IsErrorThrottle(err) == aws.TrueTernary:
 		return throttled
-	case retry.IsErrorRetryables(retry.DefaultRetryables).IsErrorRetryable(err) == aws.TrueTernary:
+	case retry.IsErrorRetryables(retry.DefaultRetryables).IsErrorRetryable(err) == aws.TrueTernary,
+		errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
 		return transient
 	}
 	return permanent

@@ -251,9 +251,13 @@ func TestSetSecretRefusesBeforeAnyCall(t *testing.T) {
 		"unknown origin":       {[]cloudfront.Distribution{{ID: "E1", OriginIDs: []string{"api", "nope"}}}, newValue, cloudfront.ErrOriginNotFound, "nope"},
 		"no origin has it":     {[]cloudfront.Distribution{{ID: "E1"}}, newValue, nil, ""},
 		"unknown distribution": {[]cloudfront.Distribution{{ID: "E404"}}, newValue, nil, ""},
-		"empty value":          {[]cloudfront.Distribution{{ID: "E1"}}, "", cloudfront.ErrInvalidHeaderValue, ""},
-		"value too long":       {[]cloudfront.Distribution{{ID: "E1"}}, rotation.Value(strings.Repeat("v", 1784)), cloudfront.ErrInvalidHeaderValue, ""},
-		"value with newline":   {[]cloudfront.Distribution{{ID: "E1"}}, "line1\r\nX-Injected: 1", cloudfront.ErrInvalidHeaderValue, ""},
+		// The first distribution could be updated, but the second cannot take
+		// the value: nothing may change.
+		"unknown second distribution":  {[]cloudfront.Distribution{{ID: "E1"}, {ID: "E404"}}, newValue, nil, ""},
+		"unknown origin in the second": {[]cloudfront.Distribution{{ID: "E1"}, {ID: "E2", OriginIDs: []string{"nope"}}}, newValue, cloudfront.ErrOriginNotFound, "nope"},
+		"empty value":                  {[]cloudfront.Distribution{{ID: "E1"}}, "", cloudfront.ErrInvalidHeaderValue, ""},
+		"value too long":               {[]cloudfront.Distribution{{ID: "E1"}}, rotation.Value(strings.Repeat("v", 1784)), cloudfront.ErrInvalidHeaderValue, ""},
+		"value with newline":           {[]cloudfront.Distribution{{ID: "E1"}}, "line1\r\nX-Injected: 1", cloudfront.ErrInvalidHeaderValue, ""},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -267,7 +271,7 @@ func TestSetSecretRefusesBeforeAnyCall(t *testing.T) {
 				f.api.add("E1", cfg)
 				tc.want = cloudfront.ErrNoOriginWithHeader
 			}
-			if name == "unknown distribution" {
+			if strings.HasPrefix(name, "unknown distribution") || name == "unknown second distribution" {
 				tc.want = &types.NoSuchDistribution{}
 			}
 			_, err := f.target.SetSecret(t.Context(), rotation.SetSecretRequest{Pending: tc.pending})

@@ -12,13 +12,12 @@ import (
 	"github.com/originlock/originlock/rotation"
 )
 
-// TestMissingSecondDistributionIsSafe: when the second of two configured
-// distributions does not exist, setSecret fails after it has already updated
-// the first (it does not check every distribution before writing any). That
-// must still be safe: the first distribution then sends the AWSPENDING value,
-// which the authorizer accepts without any grace window, AWSCURRENT has not
-// moved, and once the configuration is fixed the retried rotation completes.
-func TestMissingSecondDistributionIsSafe(t *testing.T) {
+// TestMissingSecondDistributionChangesNothing: when the second of two
+// configured distributions does not exist, setSecret fails before it updates
+// the first (it reads and checks every distribution before writing any);
+// AWSCURRENT has not moved, and once the configuration is fixed the retried
+// rotation completes.
+func TestMissingSecondDistributionChangesNothing(t *testing.T) {
 	w := newWorld(t, "partial")
 	token, err := fixture.BeginRotation(context.Background(), w.dsm, w.arn, true)
 	if err != nil {
@@ -28,10 +27,14 @@ func TestMissingSecondDistributionIsSafe(t *testing.T) {
 	if err := broken.Handle(context.Background(), w.event(rotation.StepCreate, token)); err != nil {
 		t.Fatal(err)
 	}
+	before := w.state(w.arn)
 	err = broken.Handle(context.Background(), w.event(rotation.StepSet, token))
 	var nsd *cftypes.NoSuchDistribution
 	if !errors.As(err, &nsd) {
 		t.Fatalf("got %v, want NoSuchDistribution", err)
+	}
+	if after := w.state(w.arn); !before.equal(after) {
+		t.Error("setSecret changed distribution 1 before it found that distribution 2 does not exist")
 	}
 	w.checkSecret("after the failed setSecret") // every value CloudFront holds is accepted
 	if w.current() != initial {

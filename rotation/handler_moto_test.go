@@ -12,6 +12,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
+	"github.com/aws/aws-sdk-go-v2/service/secretsmanager/types"
 
 	"github.com/originlock/originlock/internal/fixture"
 	"github.com/originlock/originlock/rotation"
@@ -494,4 +495,54 @@ func TestSettleDelayRespectsTheDeadline(t *testing.T) {
 	if len(target.sets) != 0 {
 		t.Error("the target was called before the value settled")
 	}
+}
+
+// lostResponseSM is a test double that passes UpdateSecretVersionStage on to
+// moto and then fails as if its response had been lost and the SDK's retry
+// had found the label already moved.
+type lostResponseSM struct{ rotation.SecretsManagerAPI }
+
+func (l lostResponseSM) UpdateSecretVersionStage(ctx context.Context, in *secretsmanager.UpdateSecretVersionStageInput, optFns ...func(*secretsmanager.Options)) (*secretsmanager.UpdateSecretVersionStageOutput, error) {
+	if _, err := l.SecretsManagerAPI.UpdateSecretVersionStage(ctx, in, optFns...); err != nil {
+		return nil, err
+	}
+	return nil, &types.InvalidParameterException{Message: aws.String("The parameter RemoveFromVersionId doesn't match the current version")}
+}
+
+func TestFinishSecretLostResponse(t *testing.T) {
+	finish := func(t *testing.T, wrap func(rotation.SecretsManagerAPI) rotation.SecretsManagerAPI) (*env, string, error) {
+		e := newEnv(t, initialJSON(), nil)
+		token := e.begin()
+		for _, step := range fixture.Steps[:3] {
+			e.mustStep(step, token)
+		}
+		h, err := rotation.NewHandler(wrap(e.sm), &targetDouble{}, quiet(), noSettle())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return e, token, h.Handle(t.Context(), fixture.Event(rotation.StepFinish, e.arn, token))
+	}
+	t.Run("moved, response lost", func(t *testing.T) {
+		e, token, err := finish(t, func(sm rotation.SecretsManagerAPI) rotation.SecretsManagerAPI { return lostResponseSM{sm} })
+		if err != nil {
+			t.Fatalf("finishSecret after a lost response: %v, want success", err)
+		}
+		if !slices.Contains(e.stages()[token], rotation.StageCurrent) {
+			t.Error("the version is not AWSCURRENT")
+		}
+	})
+	t.Run("not moved", func(t *testing.T) {
+		_, _, err := finish(t, func(sm rotation.SecretsManagerAPI) rotation.SecretsManagerAPI { return failingStageSM{sm} })
+		if err == nil {
+			t.Error("finishSecret succeeded although AWSCURRENT did not move")
+		}
+	})
+}
+
+// failingStageSM is a test double whose UpdateSecretVersionStage fails
+// without reaching moto.
+type failingStageSM struct{ rotation.SecretsManagerAPI }
+
+func (failingStageSM) UpdateSecretVersionStage(context.Context, *secretsmanager.UpdateSecretVersionStageInput, ...func(*secretsmanager.Options)) (*secretsmanager.UpdateSecretVersionStageOutput, error) {
+	return nil, &types.InternalServiceError{Message: aws.String("injected")}
 }

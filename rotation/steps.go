@@ -3,6 +3,7 @@ package rotation
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -162,7 +163,14 @@ func finishSecret(ctx context.Context, r *run) (string, error) {
 			outcome = "moved AWSCURRENT from version " + from
 		}
 		if _, err := r.h.sm.UpdateSecretVersionStage(ctx, in); err != nil {
-			return "", fmt.Errorf("UpdateSecretVersionStage: %w", err)
+			// A lost response looks like this too: the SDK retries a move
+			// Secrets Manager has already made, and the retry fails because
+			// the label is gone from the old version. Look before failing.
+			if !r.isCurrent(ctx) {
+				return "", fmt.Errorf("UpdateSecretVersionStage: %w", err)
+			}
+			r.log.Warn("UpdateSecretVersionStage failed, but the version is AWSCURRENT: an earlier attempt's response was lost", "error", err.Error())
+			outcome += " (confirmed after a failed response)"
 		}
 	}
 	f, ok := r.h.target.(Finisher)
@@ -205,4 +213,10 @@ func (r *run) settle(ctx context.Context, created time.Time) error {
 	case <-r.h.clock.After(wait):
 		return nil
 	}
+}
+
+// isCurrent reports whether the event's version holds AWSCURRENT now.
+func (r *run) isCurrent(ctx context.Context) bool {
+	out, err := r.h.sm.DescribeSecret(ctx, &secretsmanager.DescribeSecretInput{SecretId: aws.String(r.arn)})
+	return err == nil && slices.Contains(out.VersionIdsToStages[r.event.ClientRequestToken], StageCurrent)
 }

@@ -23,6 +23,7 @@ type smDouble struct {
 	arn         string
 	versions    map[string]*version
 	lastChanged time.Time
+	lastRotated time.Time
 	next        int
 	calls       map[string]int
 	// fail, when set, is returned by every call.
@@ -35,8 +36,9 @@ type smDouble struct {
 }
 
 type version struct {
-	value  *string // nil: no value yet
-	stages []string
+	value   *string // nil: no value yet
+	stages  []string
+	created time.Time
 }
 
 const doubleARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:origin-verify-AbCdEf"
@@ -61,7 +63,7 @@ func (d *smDouble) put(secretString string, stages ...string) string {
 	defer d.mu.Unlock()
 	d.next++
 	id := fmt.Sprintf("v%02d-0000-0000-0000-000000000000", d.next)
-	d.versions[id] = &version{value: &secretString}
+	d.versions[id] = &version{value: &secretString, created: d.now()}
 	d.move(id, stages...)
 	return id
 }
@@ -73,16 +75,18 @@ func (d *smDouble) putEmpty() string {
 	defer d.mu.Unlock()
 	d.next++
 	id := fmt.Sprintf("v%02d-0000-0000-0000-000000000000", d.next)
-	d.versions[id] = &version{}
+	d.versions[id] = &version{created: d.now()}
 	d.move(id, "AWSPENDING")
 	return id
 }
 
-// finish makes version id AWSCURRENT, as finishSecret does.
+// finish makes version id AWSCURRENT, as finishSecret does, and records
+// the rotation's completion in LastRotatedDate, as Secrets Manager does.
 func (d *smDouble) finish(id string) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	d.move(id, "AWSCURRENT")
+	d.lastRotated = d.now()
 }
 
 func (d *smDouble) move(id string, stages ...string) {
@@ -151,7 +155,11 @@ func (d *smDouble) DescribeSecret(ctx context.Context, in *secretsmanager.Descri
 			stages[id] = slices.Clone(v.stages)
 		}
 	}
-	return &secretsmanager.DescribeSecretOutput{ARN: aws.String(d.arn), Name: aws.String("origin-verify"), VersionIdsToStages: stages, LastChangedDate: aws.Time(d.lastChanged)}, nil
+	out := &secretsmanager.DescribeSecretOutput{ARN: aws.String(d.arn), Name: aws.String("origin-verify"), VersionIdsToStages: stages, LastChangedDate: aws.Time(d.lastChanged)}
+	if !d.lastRotated.IsZero() {
+		out.LastRotatedDate = aws.Time(d.lastRotated)
+	}
+	return out, nil
 }
 
 func (d *smDouble) GetSecretValue(_ context.Context, in *secretsmanager.GetSecretValueInput, _ ...func(*secretsmanager.Options)) (*secretsmanager.GetSecretValueOutput, error) {
@@ -173,7 +181,7 @@ func (d *smDouble) GetSecretValue(_ context.Context, in *secretsmanager.GetSecre
 	if !ok || v.value == nil {
 		return nil, &smtypes.ResourceNotFoundException{Message: aws.String("Secrets Manager can't find the specified secret value")}
 	}
-	return &secretsmanager.GetSecretValueOutput{ARN: aws.String(d.arn), VersionId: aws.String(id), SecretString: v.value, VersionStages: slices.Clone(v.stages)}, nil
+	return &secretsmanager.GetSecretValueOutput{ARN: aws.String(d.arn), VersionId: aws.String(id), SecretString: v.value, VersionStages: slices.Clone(v.stages), CreatedDate: aws.Time(v.created)}, nil
 }
 
 var errInjected = errors.New("sm double: injected failure")

@@ -105,13 +105,14 @@ func TestVerifierAgainstMoto(t *testing.T) {
 	if got := verify(pending); got != authorizer.AllowCurrent {
 		t.Errorf("new value after finishSecret: got %v, want AllowCurrent", got)
 	}
-	clock.Advance(10 * time.Minute)
+	// The grace window runs from the rotation, not from this late read.
+	clock.Advance(5 * time.Minute)
 	if got := verify(valCurrent); got != authorizer.AllowPrevious {
-		t.Errorf("old value within the grace window: got %v, want AllowPrevious", got)
+		t.Errorf("old value 10 min after the rotation: got %v, want AllowPrevious", got)
 	}
 	clock.Advance(6 * time.Minute)
 	if got := verify(valCurrent); got != authorizer.Deny {
-		t.Errorf("old value after the grace window: got %v, want Deny", got)
+		t.Errorf("old value 16 min after the rotation: got %v, want Deny", got)
 	}
 }
 

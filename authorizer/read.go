@@ -39,6 +39,8 @@ type describeGate struct {
 	armed bool
 	last  *secretsmanager.DescribeSecretOutput
 	err   error
+	// created holds each fetched version's creation date, by version ID.
+	created map[string]time.Time
 }
 
 var _ secretcache.SecretsManagerAPIClient = (*describeGate)(nil)
@@ -76,7 +78,23 @@ func (g *describeGate) DescribeSecret(ctx context.Context, in *secretsmanager.De
 }
 
 func (g *describeGate) GetSecretValue(ctx context.Context, in *secretsmanager.GetSecretValueInput, optFns ...func(*secretsmanager.Options)) (*secretsmanager.GetSecretValueOutput, error) {
-	return g.sm.GetSecretValue(ctx, in, optFns...)
+	out, err := g.sm.GetSecretValue(ctx, in, optFns...)
+	if err == nil && out.VersionId != nil && out.CreatedDate != nil {
+		g.mu.Lock()
+		if g.created == nil {
+			g.created = map[string]time.Time{}
+		}
+		g.created[*out.VersionId] = *out.CreatedDate
+		g.mu.Unlock()
+	}
+	return out, err
+}
+
+// createdAt returns when a fetched version was created, or the zero time.
+func (g *describeGate) createdAt(versionID string) time.Time {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.created[versionID]
 }
 
 var errNotUsed = errors.New("authorizer: not used by the Verifier")
@@ -178,24 +196,47 @@ func (v *Verifier) readFailed(now time.Time, err error) error {
 	return err
 }
 
-// previousUntil ends AWSPREVIOUS's grace window. A rotation this Verifier
-// saw happen (its AWSCURRENT became AWSPREVIOUS) starts the window now; one
-// it did not see starts it at the secret's LastChangedDate, the last time a
-// staging label moved, or now if that is unknown.
+// previousUntil ends AWSPREVIOUS's grace window, which runs from the moment
+// AWSCURRENT moved off that version (see rotatedAt). It is computed once, when
+// a read first finds the version AWSPREVIOUS, and kept as long as it stays so:
+// later changes to the secret do not extend it.
 func (v *Verifier) previousUntil(prev, s *snapshot, desc *secretsmanager.DescribeSecretOutput, now time.Time) time.Time {
 	switch {
 	case v.opts.grace == 0 || s.previous == "":
 		return time.Time{}
-	case prev != nil && s.previousID == prev.previousID:
+	case prev != nil && s.previousID == prev.previousID && prev.previous != "":
 		return prev.previousUntil
-	case prev != nil && s.previousID == prev.currentID:
-		return now.Add(v.opts.grace)
 	}
-	since := aws.ToTime(desc.LastChangedDate)
-	if since.IsZero() || since.After(now) {
-		since = now
+	since := v.rotatedAt(desc, s, now)
+	if prev != nil && s.previousID == prev.currentID && since.Before(prev.readAt) {
+		since = prev.readAt // it was still AWSCURRENT at the last read
 	}
 	return since.Add(v.opts.grace)
+}
+
+// rotatedAt estimates when AWSCURRENT moved to the current version. It
+// cannot be earlier than that version's creation, nor later than the secret's
+// LastChangedDate (moving a label changes the secret), the creation of a
+// newer pending version (the next rotation starts after this one ended), or
+// now. The secret's LastRotatedDate, documented as when the last rotation
+// completed, is used when it lies within those bounds; otherwise (a label
+// moved by hand, or an emulator that records the rotation's start) the
+// latest possible moment is taken, so that the window never ends early.
+func (v *Verifier) rotatedAt(desc *secretsmanager.DescribeSecretOutput, s *snapshot, now time.Time) time.Time {
+	latest := now
+	if t := aws.ToTime(desc.LastChangedDate); !t.IsZero() && t.Before(latest) {
+		latest = t
+	}
+	if s.pendingID != "" && s.pendingID != s.currentID {
+		if t := v.gate.createdAt(s.pendingID); !t.IsZero() && t.Before(latest) {
+			latest = t
+		}
+	}
+	earliest := v.gate.createdAt(s.currentID)
+	if t := aws.ToTime(desc.LastRotatedDate); !t.IsZero() && !t.Before(earliest) && !t.After(latest) {
+		return t
+	}
+	return latest
 }
 
 func versionWith(desc *secretsmanager.DescribeSecretOutput, stage string) string {

@@ -48,9 +48,11 @@ var _ SecretsManagerAPI = (*secretsmanager.Client)(nil)
 //   - Stale if error: when a read fails, the Verifier keeps deciding from the
 //     last good one and retries after the cooldown. Once the last good read
 //     is older than WithMaxStaleness, every value gets ErrUnavailable.
-//   - AWSPREVIOUS stays accepted for WithPreviousGrace after the Verifier
-//     sees AWSCURRENT move (or after the secret's LastChangedDate, for a
-//     rotation that happened before it started).
+//   - AWSPREVIOUS stays accepted for WithPreviousGrace after AWSCURRENT moved
+//     off it: from the secret's LastRotatedDate when that is consistent with
+//     the versions' creation dates, otherwise from the latest moment the move
+//     can have happened (LastChangedDate, or the next pending version's
+//     creation), so the window never ends early.
 //   - An empty value, one longer than MaxValueLength, or one that is not
 //     printable ASCII is denied without a read.
 //

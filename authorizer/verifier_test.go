@@ -150,6 +150,54 @@ func TestPreviousGraceColdStart(t *testing.T) {
 	}
 }
 
+// TestPreviousWindowStartsAtTheRotation: a warm Verifier that gets no
+// request for hours after a rotation learns of it late, but still counts the
+// grace window from the rotation, not from its late read.
+func TestPreviousWindowStartsAtTheRotation(t *testing.T) {
+	e := newVerifierEnv(t)
+	if got := e.verify(t, valCurrent); got != authorizer.AllowCurrent {
+		t.Fatalf("warm-up: %v", got)
+	}
+	e.rotate(valPending)
+	e.clock.Advance(3 * time.Hour)
+	if got := e.verify(t, valCurrent); got != authorizer.Deny {
+		t.Errorf("old value 3 h after the rotation: %v, want Deny (grace is 15 min)", got)
+	}
+}
+
+// TestPreviousWindowIgnoresLaterChanges: a cold Verifier is not fooled by
+// a later change to the secret (the next rotation beginning moves
+// LastChangedDate).
+func TestPreviousWindowIgnoresLaterChanges(t *testing.T) {
+	e := newVerifierEnv(t)
+	e.rotate(valPending)
+	e.clock.Advance(3 * time.Hour)
+	e.sm.putEmpty() // the next rotation begins
+	if got := e.verify(t, valCurrent); got != authorizer.Deny {
+		t.Errorf("old value 3 h after the rotation, cold Verifier: %v, want Deny (grace is 15 min)", got)
+	}
+}
+
+// TestPreviousWindowWithoutLastRotatedDate: when AWSCURRENT was moved by
+// hand (no LastRotatedDate), the window runs from the latest moment the move
+// can have happened, so it never ends early.
+func TestPreviousWindowWithoutLastRotatedDate(t *testing.T) {
+	e := newVerifierEnv(t)
+	id := e.sm.put(jsonValue(valPending), "AWSPENDING")
+	e.clock.Advance(time.Hour)
+	e.sm.mu.Lock()
+	e.sm.move(id, "AWSCURRENT") // by hand: LastChangedDate moves, LastRotatedDate does not
+	e.sm.mu.Unlock()
+	e.clock.Advance(10 * time.Minute)
+	if got := e.verify(t, valCurrent); got != authorizer.AllowPrevious {
+		t.Errorf("10 min after a move by hand: %v, want AllowPrevious", got)
+	}
+	e.clock.Advance(6 * time.Minute)
+	if got := e.verify(t, valCurrent); got != authorizer.Deny {
+		t.Errorf("16 min after a move by hand: %v, want Deny", got)
+	}
+}
+
 // TestRefreshOnMiss: a value stored as AWSPENDING after the Verifier's last
 // read is allowed on its first appearance, with one read.
 func TestRefreshOnMiss(t *testing.T) {

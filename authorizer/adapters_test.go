@@ -193,9 +193,15 @@ func TestHTTPAPI(t *testing.T) {
 		e := stagedEnv(t)
 		ev := base
 		ev.Headers = map[string]string{strings.ToLower(header): valCurrent + "," + valCurrent}
-		got, err := authorizer.HTTPAPI(e.v, header)(context.Background(), ev)
-		if err != nil || got.IsAuthorized {
-			t.Errorf("got %v, %v; want not authorized", got.IsAuthorized, err)
+		handle := authorizer.HTTPAPI(e.v, header)
+		for range 3 { // denied every time, not ErrUnavailable within the cooldown
+			got, err := handle(context.Background(), ev)
+			if err != nil || got.IsAuthorized {
+				t.Errorf("got %v, %v; want not authorized", got.IsAuthorized, err)
+			}
+		}
+		if got := e.sm.count("DescribeSecret"); got != 1 {
+			t.Errorf("DescribeSecret calls = %d, want 1 (the first read only)", got)
 		}
 	})
 }

@@ -96,8 +96,8 @@ func (a *adapter) restResponse(ctx context.Context, value, methodARN string) (ev
 // format 2.0 and simple responses ({"isAuthorized": ...}), whose identity
 // source is the header ($request.header.<header>). When the Verifier cannot
 // decide, it returns ErrUnavailable (500, not cached). A header sent more
-// than once arrives comma-joined and is denied. It panics if header is not a
-// valid header name.
+// than once arrives comma-joined and is denied without a read. It panics if
+// header is not a valid header name.
 func HTTPAPI(v *Verifier, header string, opts ...AdapterOption) func(context.Context, events.APIGatewayV2CustomAuthorizerV2Request) (events.APIGatewayV2CustomAuthorizerSimpleResponse, error) {
 	a := newAdapter(v, header, "HTTPAPI", opts)
 	return func(ctx context.Context, e events.APIGatewayV2CustomAuthorizerV2Request) (events.APIGatewayV2CustomAuthorizerSimpleResponse, error) {

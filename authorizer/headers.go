@@ -29,12 +29,16 @@ func restHeader(headers map[string]string, multi map[string][]string, name strin
 }
 
 // httpHeader returns the header's value from an HTTP API (payload 2.0) event,
-// whose header names arrive lower-cased and whose repeated headers arrive
-// comma-joined (and so match no value).
+// whose header names arrive lower-cased. A header sent more than once arrives
+// comma-joined; such a value is returned as "", so that it is denied without
+// a read (the rotation's values never contain a comma).
 func (a *adapter) httpHeader(headers map[string]string) string {
-	if v, ok := headers[a.lower]; ok {
-		return v
+	value, ok := headers[a.lower]
+	if !ok {
+		value, _ = restHeader(headers, nil, a.header)
 	}
-	value, _ := restHeader(headers, nil, a.header)
+	if strings.IndexByte(value, ',') >= 0 {
+		return ""
+	}
 	return value
 }

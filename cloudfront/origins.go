@@ -93,7 +93,7 @@ func setHeader(o *types.Origin, name, value string) bool {
 			o.CustomHeaders = &types.CustomHeaders{}
 		}
 		o.CustomHeaders.Items = append(o.CustomHeaders.Items, types.OriginCustomHeader{HeaderName: aws.String(name), HeaderValue: aws.String(value)})
-		o.CustomHeaders.Quantity = aws.Int32(int32(len(o.CustomHeaders.Items)))
+		o.CustomHeaders.Quantity = aws.Int32(int32(len(o.CustomHeaders.Items))) // #nosec G115 -- CloudFront allows tens of headers per origin, far below 2^31
 		return true
 	}
 	for i := range o.CustomHeaders.Items {

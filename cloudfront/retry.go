@@ -54,5 +54,5 @@ func (t *OriginHeader) backoff(attempt int) time.Duration {
 	if d > t.opts.maxBackoff || d <= 0 {
 		d = t.opts.maxBackoff
 	}
-	return d/2 + rand.N(d/2+1)
+	return d/2 + rand.N(d/2+1) // #nosec G404 -- jitter spreads retries; it protects nothing
 }

@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 )
 
 // awsProxy stands between the Lambda functions and moto_server, one listener
@@ -51,7 +52,7 @@ func (p *awsProxy) listen(caller string) (string, error) {
 	}
 	rp := httputil.NewSingleHostReverseProxy(p.target)
 	rp.ModifyResponse = p.modify
-	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	srv := &http.Server{ReadHeaderTimeout: 10 * time.Second, Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p.count(caller, operation(r))
 		rp.ServeHTTP(w, r)
 	})}
@@ -128,7 +129,7 @@ func (p *awsProxy) modify(resp *http.Response) error {
 			return nil
 		}
 		body, err := io.ReadAll(resp.Body)
-		resp.Body.Close()
+		_ = resp.Body.Close()
 		if err != nil {
 			return err
 		}

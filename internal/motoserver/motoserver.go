@@ -57,7 +57,7 @@ func Start(ctx context.Context, env ...string) (*Server, error) {
 	if err != nil {
 		return nil, ErrNotInstalled
 	}
-	cmd := exec.Command(path, "-H", "127.0.0.1", "-p", "0")
+	cmd := exec.Command(path, "-H", "127.0.0.1", "-p", "0") // #nosec G204 -- moto_server from PATH, fixed arguments: test support
 	cmd.Env = append(os.Environ(), env...)
 	configureProcess(cmd)
 	stderr, err := cmd.StderrPipe()
@@ -112,7 +112,7 @@ func (s *Server) waitReady(ctx context.Context) error {
 	for {
 		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, s.URL+"/moto-api/", nil)
 		if resp, err := http.DefaultClient.Do(req); err == nil {
-			resp.Body.Close()
+			_ = resp.Body.Close()
 			return nil
 		}
 		select {

@@ -41,7 +41,7 @@ func (e *env) pythonMicro(ctx context.Context, s *secret, n int) (pyMicro, error
 		return r, err
 	}
 	defer p.Close()
-	cmd := exec.CommandContext(ctx, e.python, "microbench.py", strconv.Itoa(n))
+	cmd := exec.CommandContext(ctx, e.python, "microbench.py", strconv.Itoa(n)) // #nosec G204 -- the benchmark's own script under the chosen interpreter
 	cmd.Dir = filepath.Dir(boot)
 	cmd.Env = e.functionEnv(function{env: []string{"SECRET_ID=" + s.name}}, p)
 	if err := copyFile(filepath.Join(e.root, "bench", "authorizer-baseline", "microbench.py"), filepath.Join(cmd.Dir, "microbench.py")); err != nil {
@@ -73,7 +73,7 @@ for m in (boto3, botocore):
     for d, _, fs in os.walk(os.path.dirname(m.__file__)):
         n += sum(os.path.getsize(os.path.join(d, f)) for f in fs)
 print(n)`
-	out, err := exec.CommandContext(ctx, e.python, "-c", script).Output()
+	out, err := exec.CommandContext(ctx, e.python, "-c", script).Output() // #nosec G204 -- the benchmark's own script under the chosen interpreter
 	if err != nil {
 		return 0, err
 	}

@@ -25,7 +25,7 @@ func (e *env) buildAll(ctx context.Context) ([]binary, error) {
 	for _, name := range []string{"authorizer", "rotation"} {
 		for _, arch := range []string{"arm64", "amd64"} {
 			path := filepath.Join(e.tmp, "build", name+"-"+arch, "bootstrap")
-			if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
 				return nil, err
 			}
 			if err := lambdabuild.Build(ctx, e.root, name, arch, path); err != nil {

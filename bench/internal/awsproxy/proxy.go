@@ -269,7 +269,7 @@ func (p *Proxy) modify(resp *http.Response) error {
 		return nil
 	}
 	body, err := io.ReadAll(resp.Body)
-	resp.Body.Close()
+	_ = resp.Body.Close()
 	if err != nil {
 		return err
 	}

@@ -9,6 +9,13 @@ export PATH="$TOOLS:$PATH"
 
 # Pinned tool versions.
 STATICCHECK_VERSION=v0.8.2
+TFLINT_VERSION=v0.64.0
+# v2.30.0 does not build here: some of its dependencies are missing from the
+# module proxy.
+GOSEC_VERSION=v2.29.0
+# The oldest Go the module supports (its go directive); scripts/test compiles
+# everything with it, fetched from the module proxy as a toolchain module.
+MIN_GO_TOOLCHAIN=go1.24.13
 
 # go_tool NAME PACKAGE VERSION: build PACKAGE@VERSION into .cache/bin unless
 # that version is already there.

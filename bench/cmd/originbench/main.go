@@ -249,12 +249,16 @@ func run(ctx context.Context, f flags) (*results, error) {
 			sim = append(sim, r)
 		}
 		res.add(scalingSection(res, real, sim, f))
-		progress("scaling: 25 distributions, UpdateDistribution throttled to %d a minute (simulated)", throttlePerMinute)
-		th, err := e.throttled(ctx, 25, throttlePerMinute, f.latency)
-		if err != nil {
-			return nil, err
+		var runs []throttleResult
+		for _, interval := range []time.Duration{0, pacedInterval} {
+			progress("scaling: 25 distributions, UpdateDistribution throttled to %d a minute (simulated), update interval %v", throttlePerMinute, interval)
+			th, err := e.throttled(ctx, 25, throttlePerMinute, f.latency, interval)
+			if err != nil {
+				return nil, err
+			}
+			runs = append(runs, th)
 		}
-		res.add(throttleSection(res, th, f))
+		res.add(throttleSection(res, runs, f))
 	}
 
 	m.loadEnd = loadavg()

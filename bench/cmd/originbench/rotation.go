@@ -33,11 +33,12 @@ type rotationWorld struct {
 // rotationWorld sets up the world. The proxy's options come from opts, given
 // the world's fake clock; rotOpts are added to the handler's options.
 func (e *env) rotationWorld(ctx context.Context, n int, opts func(*clocktest.Clock) awsproxy.Options, rotOpts ...rotation.Option) (*rotationWorld, error) {
-	return e.rotationWorldSDK(ctx, n, opts, nil, rotOpts...)
+	return e.rotationWorldSDK(ctx, n, opts, nil, 0, rotOpts...)
 }
 
 // rotationWorldSDK is rotationWorld with SDK options made from the clock.
-func (e *env) rotationWorldSDK(ctx context.Context, n int, opts func(*clocktest.Clock) awsproxy.Options, sdk func(*clocktest.Clock) []func(*config.LoadOptions) error, rotOpts ...rotation.Option) (*rotationWorld, error) {
+// interval is the target's cloudfront.WithUpdateInterval.
+func (e *env) rotationWorldSDK(ctx context.Context, n int, opts func(*clocktest.Clock) awsproxy.Options, sdk func(*clocktest.Clock) []func(*config.LoadOptions) error, interval time.Duration, rotOpts ...rotation.Option) (*rotationWorld, error) {
 	w := &rotationWorld{clock: clocktest.New(time.Now())}
 	var err error
 	if w.p, err = e.proxy(opts(w.clock)); err != nil {
@@ -72,7 +73,7 @@ func (e *env) rotationWorldSDK(ctx context.Context, n int, opts func(*clocktest.
 	}
 	target, err := cloudfront.NewOriginHeader(cfsdk.NewFromConfig(cfg),
 		cloudfront.Config{HeaderName: headerName, Distributions: targets},
-		cloudfront.WithClock(w.clock), cloudfront.WithLogger(quiet))
+		cloudfront.WithClock(w.clock), cloudfront.WithLogger(quiet), cloudfront.WithUpdateInterval(interval))
 	if err != nil {
 		return nil, err
 	}
@@ -219,6 +220,7 @@ func simulatedRetries(c *clocktest.Clock) []func(*config.LoadOptions) error {
 // throttleResult is setSecret over n distributions under throttling.
 type throttleResult struct {
 	n, perMinute int
+	interval     time.Duration   // cloudfront.WithUpdateInterval
 	invocations  int             // setSecret invocations until one succeeded
 	failures     []string        // why the failed ones failed (error types)
 	calls        awsproxy.Counts // CloudFront requests, throttled ones included
@@ -235,12 +237,12 @@ const maxSetSecretInvocations = 50
 // setSecret at once whenever it fails (Secrets Manager retries a failed
 // rotation, on a schedule it does not document). Everything happens on the
 // fake clock: CloudFront latency, the library's backoff and the SDK's.
-func (e *env) throttled(ctx context.Context, n, perMinute int, latency time.Duration) (throttleResult, error) {
-	r := throttleResult{n: n, perMinute: perMinute}
+func (e *env) throttled(ctx context.Context, n, perMinute int, latency, interval time.Duration) (throttleResult, error) {
+	r := throttleResult{n: n, perMinute: perMinute, interval: interval}
 	opts := func(c *clocktest.Clock) awsproxy.Options {
 		return awsproxy.Options{CloudFrontLatency: latency, Sleep: c.Advance, Now: c.Now, UpdatesPerMinute: perMinute}
 	}
-	w, err := e.rotationWorldSDK(ctx, n, opts, simulatedRetries, rotation.WithSettleDelay(0))
+	w, err := e.rotationWorldSDK(ctx, n, opts, simulatedRetries, interval, rotation.WithSettleDelay(0))
 	if err != nil {
 		return r, err
 	}

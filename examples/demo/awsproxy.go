@@ -1,19 +1,17 @@
 package main
 
 import (
-	"bytes"
 	"fmt"
-	"io"
 	"net"
 	"net/http"
 	"net/http/httputil"
 	"net/url"
-	"regexp"
 	"sort"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/originlock/originlock/internal/awsop"
 )
 
 // awsProxy stands between the Lambda functions and moto_server, one listener
@@ -53,7 +51,7 @@ func (p *awsProxy) listen(caller string) (string, error) {
 	rp := httputil.NewSingleHostReverseProxy(p.target)
 	rp.ModifyResponse = p.modify
 	srv := &http.Server{ReadHeaderTimeout: 10 * time.Second, Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		p.count(caller, operation(r))
+		p.count(caller, awsop.Name(r))
 		rp.ServeHTTP(w, r)
 	})}
 	p.mu.Lock()
@@ -104,57 +102,24 @@ func (p *awsProxy) deployed(distributionID string) {
 	delete(p.inProgress, distributionID)
 }
 
-var (
-	distributionPath = regexp.MustCompile(`^/2020-05-31/distribution/([^/]+)$`)
-	configPath       = regexp.MustCompile(`^/2020-05-31/distribution/([^/]+)/config$`)
-)
-
 func (p *awsProxy) modify(resp *http.Response) error {
-	r := resp.Request
 	if resp.StatusCode != http.StatusOK {
 		return nil
 	}
-	if m := configPath.FindStringSubmatch(r.URL.Path); m != nil && r.Method == http.MethodPut {
+	_, op, id := awsop.Identify(resp.Request)
+	switch op {
+	case "UpdateDistribution":
 		p.mu.Lock()
-		p.inProgress[m[1]] = true
+		p.inProgress[id] = true
 		p.mu.Unlock()
-		p.onUpdate(m[1])
-		return nil
-	}
-	if m := distributionPath.FindStringSubmatch(r.URL.Path); m != nil && r.Method == http.MethodGet {
+		p.onUpdate(id)
+	case "GetDistribution":
 		p.mu.Lock()
-		inProgress := p.inProgress[m[1]]
+		inProgress := p.inProgress[id]
 		p.mu.Unlock()
-		if !inProgress {
-			return nil
+		if inProgress {
+			return awsop.ReportInProgress(resp)
 		}
-		body, err := io.ReadAll(resp.Body)
-		_ = resp.Body.Close()
-		if err != nil {
-			return err
-		}
-		body = bytes.Replace(body, []byte("<Status>Deployed</Status>"), []byte("<Status>InProgress</Status>"), 1)
-		resp.Body = io.NopCloser(bytes.NewReader(body))
-		resp.ContentLength = int64(len(body))
-		resp.Header.Set("Content-Length", strconv.Itoa(len(body)))
 	}
 	return nil
-}
-
-// operation names an AWS call: "secretsmanager:GetSecretValue" from the JSON
-// protocol's X-Amz-Target, "cloudfront:UpdateDistribution" from the REST path.
-func operation(r *http.Request) string {
-	if target := r.Header.Get("X-Amz-Target"); target != "" {
-		_, op, _ := strings.Cut(target, ".")
-		return "secretsmanager:" + op
-	}
-	switch {
-	case configPath.MatchString(r.URL.Path) && r.Method == http.MethodGet:
-		return "cloudfront:GetDistributionConfig"
-	case configPath.MatchString(r.URL.Path) && r.Method == http.MethodPut:
-		return "cloudfront:UpdateDistribution"
-	case distributionPath.MatchString(r.URL.Path) && r.Method == http.MethodGet:
-		return "cloudfront:GetDistribution"
-	}
-	return "other:" + r.Method + " " + r.URL.Path
 }

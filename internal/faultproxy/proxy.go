@@ -8,21 +8,21 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"regexp"
 	"strconv"
-	"strings"
 	"sync"
 	"time"
+
+	"github.com/originlock/originlock/internal/awsop"
 )
 
 // Service is the AWS service a call is for.
-type Service string
+type Service = awsop.Service
 
-// The services the proxy recognises.
+// Services calls are told apart by.
 const (
-	SecretsManager Service = "secretsmanager"
-	CloudFront     Service = "cloudfront"
-	Other          Service = "other"
+	SecretsManager = awsop.SecretsManager
+	CloudFront     = awsop.CloudFront
+	Other          = awsop.Other
 )
 
 // Fault is what the proxy does to an attempt instead of passing it through.
@@ -266,54 +266,10 @@ func (p *Proxy) etag(id string) int {
 
 func etagString(id string, v int) string { return fmt.Sprintf("E%s-%d", id, v) }
 
-var (
-	distConfigPath = regexp.MustCompile(`^/2020-05-31/distribution/([^/]+)/config$`)
-	distPath       = regexp.MustCompile(`^/2020-05-31/distribution/([^/]+)$`)
-	distsPath      = regexp.MustCompile(`^/2020-05-31/distribution/?$`)
-)
-
-// Identify names the AWS operation of an HTTP request: Secrets Manager by its
-// X-Amz-Target header (JSON protocol), CloudFront by method and path
-// (REST-XML protocol).
-func Identify(r *http.Request) (Service, string, string) {
-	if t := r.Header.Get("X-Amz-Target"); strings.HasPrefix(t, "secretsmanager.") {
-		return SecretsManager, strings.TrimPrefix(t, "secretsmanager."), ""
-	}
-	path := r.URL.Path
-	if m := distConfigPath.FindStringSubmatch(path); m != nil {
-		switch r.Method {
-		case http.MethodGet:
-			return CloudFront, "GetDistributionConfig", m[1]
-		case http.MethodPut:
-			return CloudFront, "UpdateDistribution", m[1]
-		}
-	}
-	if m := distPath.FindStringSubmatch(path); m != nil {
-		switch r.Method {
-		case http.MethodGet:
-			return CloudFront, "GetDistribution", m[1]
-		case http.MethodDelete:
-			return CloudFront, "DeleteDistribution", m[1]
-		}
-	}
-	if distsPath.MatchString(path) {
-		switch r.Method {
-		case http.MethodPost:
-			return CloudFront, "CreateDistribution", ""
-		case http.MethodGet:
-			return CloudFront, "ListDistributions", ""
-		}
-	}
-	if strings.HasPrefix(path, "/2020-05-31/") {
-		return CloudFront, r.Method + " " + path, ""
-	}
-	return Other, r.Method + " " + path, ""
-}
-
 // begin records an attempt and returns its call, the fault to inject (None)
 // and whether the call is new.
 func (p *Proxy) begin(r *http.Request) (*Call, Fault, bool) {
-	service, op, resource := Identify(r)
+	service, op, resource := awsop.Identify(r)
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	id := r.Header.Get("Amz-Sdk-Invocation-Id")

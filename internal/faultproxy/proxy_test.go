@@ -3,8 +3,6 @@ package faultproxy_test
 import (
 	"context"
 	"errors"
-	"net/http"
-	"net/http/httptest"
 	"os"
 	"testing"
 
@@ -21,32 +19,6 @@ import (
 )
 
 func TestMain(m *testing.M) { os.Exit(motoserver.Main(m)) }
-
-func TestIdentify(t *testing.T) {
-	cases := []struct {
-		method, path, target string
-		service              faultproxy.Service
-		op, resource         string
-	}{
-		{http.MethodPost, "/", "secretsmanager.PutSecretValue", faultproxy.SecretsManager, "PutSecretValue", ""},
-		{http.MethodGet, "/2020-05-31/distribution/E123/config", "", faultproxy.CloudFront, "GetDistributionConfig", "E123"},
-		{http.MethodPut, "/2020-05-31/distribution/E123/config", "", faultproxy.CloudFront, "UpdateDistribution", "E123"},
-		{http.MethodGet, "/2020-05-31/distribution/E123", "", faultproxy.CloudFront, "GetDistribution", "E123"},
-		{http.MethodPost, "/2020-05-31/distribution", "", faultproxy.CloudFront, "CreateDistribution", ""},
-		{http.MethodGet, "/2020-05-31/distribution", "", faultproxy.CloudFront, "ListDistributions", ""},
-		{http.MethodGet, "/moto-api/", "", faultproxy.Other, "GET /moto-api/", ""},
-	}
-	for _, tc := range cases {
-		r := httptest.NewRequest(tc.method, tc.path, nil)
-		if tc.target != "" {
-			r.Header.Set("X-Amz-Target", tc.target)
-		}
-		service, op, resource := faultproxy.Identify(r)
-		if service != tc.service || op != tc.op || resource != tc.resource {
-			t.Errorf("%s %s %s: got %s %q %q, want %s %q %q", tc.method, tc.path, tc.target, service, op, resource, tc.service, tc.op, tc.resource)
-		}
-	}
-}
 
 type env struct {
 	proxy *faultproxy.Proxy

@@ -7,7 +7,6 @@
 package awsproxy
 
 import (
-	"bytes"
 	"fmt"
 	"io"
 	"maps"
@@ -15,12 +14,13 @@ import (
 	"net/http"
 	"net/http/httputil"
 	"net/url"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/originlock/originlock/internal/awsop"
 )
 
 // Options shape the proxy's CloudFront behaviour. The zero value forwards
@@ -92,7 +92,7 @@ func Start(target string, opts Options) (*Proxy, error) {
 func (p *Proxy) Close() { _ = p.srv.Close() }
 
 func (p *Proxy) serve(w http.ResponseWriter, r *http.Request) {
-	op := Operation(r)
+	op := awsop.Name(r)
 	cf := strings.HasPrefix(op, "cloudfront:")
 	p.mu.Lock()
 	p.calls[op]++
@@ -218,64 +218,25 @@ func (c Counts) String() string {
 	return strings.Join(parts, ", ")
 }
 
-var (
-	distributionPath = regexp.MustCompile(`^/2020-05-31/distribution/([^/]+)$`)
-	configPath       = regexp.MustCompile(`^/2020-05-31/distribution/([^/]+)/config$`)
-)
-
-// Operation names the AWS call a request makes: "secretsmanager:DescribeSecret"
-// from the JSON protocol's X-Amz-Target, "cloudfront:UpdateDistribution" from
-// CloudFront's REST path, "other:METHOD PATH" for anything else.
-func Operation(r *http.Request) string {
-	if target := r.Header.Get("X-Amz-Target"); target != "" {
-		svc, op, _ := strings.Cut(target, ".")
-		if svc == "secretsmanager" {
-			return "secretsmanager:" + op
-		}
-		return "other:" + target
-	}
-	switch {
-	case configPath.MatchString(r.URL.Path) && r.Method == http.MethodGet:
-		return "cloudfront:GetDistributionConfig"
-	case configPath.MatchString(r.URL.Path) && r.Method == http.MethodPut:
-		return "cloudfront:UpdateDistribution"
-	case distributionPath.MatchString(r.URL.Path) && r.Method == http.MethodGet:
-		return "cloudfront:GetDistribution"
-	}
-	return "other:" + r.Method + " " + r.URL.Path
-}
-
 // modify records applied updates and, with DeployTime, reports a recently
 // updated distribution InProgress.
 func (p *Proxy) modify(resp *http.Response) error {
 	if p.opts.DeployTime <= 0 || resp.StatusCode != http.StatusOK {
 		return nil
 	}
-	r := resp.Request
-	if m := configPath.FindStringSubmatch(r.URL.Path); m != nil && r.Method == http.MethodPut {
+	_, op, id := awsop.Identify(resp.Request)
+	switch op {
+	case "UpdateDistribution":
 		p.mu.Lock()
-		p.updated[m[1]] = p.opts.Now()
+		p.updated[id] = p.opts.Now()
 		p.mu.Unlock()
-		return nil
+	case "GetDistribution":
+		p.mu.Lock()
+		at, ok := p.updated[id]
+		p.mu.Unlock()
+		if ok && p.opts.Now().Before(at.Add(p.opts.DeployTime)) {
+			return awsop.ReportInProgress(resp)
+		}
 	}
-	m := distributionPath.FindStringSubmatch(r.URL.Path)
-	if m == nil || r.Method != http.MethodGet {
-		return nil
-	}
-	p.mu.Lock()
-	at, ok := p.updated[m[1]]
-	p.mu.Unlock()
-	if !ok || !p.opts.Now().Before(at.Add(p.opts.DeployTime)) {
-		return nil
-	}
-	body, err := io.ReadAll(resp.Body)
-	_ = resp.Body.Close()
-	if err != nil {
-		return err
-	}
-	body = bytes.Replace(body, []byte("<Status>Deployed</Status>"), []byte("<Status>InProgress</Status>"), 1)
-	resp.Body = io.NopCloser(bytes.NewReader(body))
-	resp.ContentLength = int64(len(body))
-	resp.Header.Set("Content-Length", strconv.Itoa(len(body)))
 	return nil
 }

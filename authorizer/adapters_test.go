@@ -260,6 +260,9 @@ func TestMiddleware(t *testing.T) {
 			if body := rec.Body.String(); body != "Forbidden\n" {
 				t.Errorf("body %q says more than forbidden", body)
 			}
+			if got := rec.Header().Get("Cache-Control"); got != "no-store" {
+				t.Errorf("Cache-Control = %q, want no-store", got)
+			}
 		})
 	}
 	t.Run("header twice", func(t *testing.T) {
@@ -282,8 +285,9 @@ func TestMiddleware(t *testing.T) {
 		req.Header.Set(header, valCurrent)
 		rec := httptest.NewRecorder()
 		h.ServeHTTP(rec, req)
-		if rec.Code != http.StatusForbidden {
-			t.Errorf("status %d, want 403", rec.Code)
+		if rec.Code != http.StatusServiceUnavailable || rec.Header().Get("Retry-After") == "" || rec.Header().Get("Cache-Control") != "no-store" {
+			t.Errorf("status %d, Retry-After %q, Cache-Control %q; want 503, a Retry-After and no-store",
+				rec.Code, rec.Header().Get("Retry-After"), rec.Header().Get("Cache-Control"))
 		}
 	})
 }

@@ -52,7 +52,7 @@ func TestVerifierAgainstMoto(t *testing.T) {
 	ctx := t.Context()
 	moto := motoserver.Shared(t)
 	sm := secretsmanager.NewFromConfig(moto.AWSConfigForTest(t))
-	arn, err := fixture.CreateSecret(ctx, sm, "originlock/"+t.Name(), `{"HEADERVALUE":"`+valCurrent+`"}`)
+	arn, err := fixture.CreateSecret(ctx, sm, "originlock/"+t.Name()+"-"+fixture.NewToken()[:8], `{"HEADERVALUE":"`+valCurrent+`"}`)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -26,6 +26,9 @@ const (
 	// AWSPENDING are prolonged (a rotation cannot finish while Secrets
 	// Manager is down); AWSPREVIOUS still expires on time.
 	DefaultMaxStaleness = 6 * time.Hour
+	// DefaultReadTimeout bounds one read of the secret (a DescribeSecret
+	// and the GetSecretValue calls for versions not seen before).
+	DefaultReadTimeout = 5 * time.Second
 )
 
 // Clock tells the time. The default is the system clock; tests and
@@ -46,6 +49,7 @@ type options struct {
 	cooldown     time.Duration
 	grace        time.Duration
 	maxStaleness time.Duration
+	readTimeout  time.Duration
 	format       secretvalue.Format
 	clock        Clock
 	logger       *slog.Logger
@@ -58,6 +62,7 @@ func defaultOptions() options {
 		cooldown:     DefaultRefreshCooldown,
 		grace:        DefaultPreviousGrace,
 		maxStaleness: DefaultMaxStaleness,
+		readTimeout:  DefaultReadTimeout,
 		format:       secretvalue.JSON(secretvalue.DefaultJSONKey),
 		clock:        systemClock{},
 		logger:       slog.Default(),
@@ -93,6 +98,13 @@ func WithPreviousGrace(d time.Duration) Option {
 // closed with ErrUnavailable.
 func WithMaxStaleness(d time.Duration) Option {
 	return func(o *options) { o.check(d > 0, "WithMaxStaleness: must be positive"); o.maxStaleness = d }
+}
+
+// WithReadTimeout bounds one read of the secret (DefaultReadTimeout). A
+// read runs on its own context, not on the context of the request that
+// started it: other requests may be waiting for it.
+func WithReadTimeout(d time.Duration) Option {
+	return func(o *options) { o.check(d > 0, "WithReadTimeout: must be positive"); o.readTimeout = d }
 }
 
 // WithJSONKey reads the value as a string under key in a JSON object. This is

@@ -12,6 +12,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 	smtypes "github.com/aws/aws-sdk-go-v2/service/secretsmanager/types"
 	"github.com/aws/aws-secretsmanager-caching-go/v2/secretcache"
+
+	"github.com/originlock/originlock/internal/secretvalue"
 )
 
 // Staging labels.
@@ -118,7 +120,13 @@ func (g *describeGate) UpdateSecret(context.Context, *secretsmanager.UpdateSecre
 // read asks Secrets Manager for the secret's metadata through caching-go,
 // takes each stage's value from caching-go (which fetches only versions it
 // has not seen), and publishes a new snapshot. The caller holds v.readMu.
+//
+// The read runs on its own context, bounded by WithReadTimeout and detached
+// from the caller's cancellation: it serves every request waiting for it, and
+// a client that hangs up must not fail it for the others.
 func (v *Verifier) read(ctx context.Context) (*snapshot, error) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), v.opts.readTimeout)
+	defer cancel()
 	now := v.opts.clock.Now()
 	v.gate.arm()
 	var values [3]string
@@ -174,7 +182,7 @@ func (v *Verifier) stageValue(ctx context.Context, stage string) (string, bool, 
 	}
 	value, err := v.opts.format.Extract(secretString)
 	if err == nil {
-		err = checkValue(value)
+		err = secretvalue.Check(value)
 	}
 	if err != nil {
 		v.opts.logger.Warn("authorizer: secret version holds no usable value; it is not accepted", "stage", stage, "error", err.Error())
@@ -214,14 +222,16 @@ func (v *Verifier) previousUntil(prev, s *snapshot, desc *secretsmanager.Describ
 	return since.Add(v.opts.grace)
 }
 
-// rotatedAt estimates when AWSCURRENT moved to the current version. It
-// cannot be earlier than that version's creation, nor later than the secret's
-// LastChangedDate (moving a label changes the secret), the creation of a
-// newer pending version (the next rotation starts after this one ended), or
-// now. The secret's LastRotatedDate, documented as when the last rotation
-// completed, is used when it lies within those bounds; otherwise (a label
-// moved by hand, or an emulator that records the rotation's start) the
-// latest possible moment is taken, so that the window never ends early.
+// rotatedAt estimates when AWSCURRENT moved to the current version, as
+// the latest moment the move can have happened: the secret's LastChangedDate
+// (moving a label changes the secret), the creation of a newer pending
+// version (the next rotation starts after this one ended), or now, whichever
+// is earliest. The grace window counted from it never ends early, whatever
+// else changed the secret; it can end late, by as much as the time from the
+// rotation to the next change of the secret. LastRotatedDate is not used:
+// AWS's documentation has described it both as the rotation's completion and
+// as its start, and counting from the start would end the window before
+// edges that lag have switched.
 func (v *Verifier) rotatedAt(desc *secretsmanager.DescribeSecretOutput, s *snapshot, now time.Time) time.Time {
 	latest := now
 	if t := aws.ToTime(desc.LastChangedDate); !t.IsZero() && t.Before(latest) {
@@ -231,10 +241,6 @@ func (v *Verifier) rotatedAt(desc *secretsmanager.DescribeSecretOutput, s *snaps
 		if t := v.gate.createdAt(s.pendingID); !t.IsZero() && t.Before(latest) {
 			latest = t
 		}
-	}
-	earliest := v.gate.createdAt(s.currentID)
-	if t := aws.ToTime(desc.LastRotatedDate); !t.IsZero() && !t.Before(earliest) && !t.After(latest) {
-		return t
 	}
 	return latest
 }

@@ -49,10 +49,10 @@ var _ SecretsManagerAPI = (*secretsmanager.Client)(nil)
 //     last good one and retries after the cooldown. Once the last good read
 //     is older than WithMaxStaleness, every value gets ErrUnavailable.
 //   - AWSPREVIOUS stays accepted for WithPreviousGrace after AWSCURRENT moved
-//     off it: from the secret's LastRotatedDate when that is consistent with
-//     the versions' creation dates, otherwise from the latest moment the move
-//     can have happened (LastChangedDate, or the next pending version's
-//     creation), so the window never ends early.
+//     off it, counted from the latest moment the move can have happened (the
+//     secret's LastChangedDate, or the next pending version's creation), so
+//     that the window never ends early; a later change to the secret does not
+//     extend a window already computed.
 //   - An empty value, one longer than MaxValueLength, or one that is not
 //     printable ASCII is denied without a read.
 //
@@ -116,8 +116,16 @@ func NewVerifier(sm SecretsManagerAPI, secretID string, opts ...Option) (*Verifi
 // Load makes the first read of the secret if none has succeeded yet. Verify
 // does the same on its first call; Lambda functions can call Load during
 // init, where the read costs no request any latency.
+//
+// A failed Load does not hold requests back: the first Verify reads again at
+// once, instead of waiting out the refresh cooldown.
 func (v *Verifier) Load(ctx context.Context) error {
 	_, err := v.snapshot(ctx, v.opts.clock.Now())
+	if err != nil {
+		v.readMu.Lock()
+		v.failedAt = time.Time{}
+		v.readMu.Unlock()
+	}
 	return err
 }
 
@@ -133,7 +141,7 @@ func (v *Verifier) Verify(ctx context.Context, value string) (Decision, error) {
 	if d := s.match(value, now); d != Deny {
 		return d, nil
 	}
-	if checkValue(value) != nil {
+	if secretvalue.Check(value) != nil {
 		return Deny, nil // never a valid value: no read needed
 	}
 	return v.verifyMiss(ctx, value, now)
@@ -174,7 +182,9 @@ func (v *Verifier) snapshot(ctx context.Context, now time.Time) (*snapshot, erro
 }
 
 // verifyMiss reads the secret again for a value that matched nothing, and
-// decides against that read.
+// decides against that read. The read runs in a goroutine of its own: every
+// request waiting for it, the one that started it included, may give up when
+// its own context ends, and the read still serves the others.
 func (v *Verifier) verifyMiss(ctx context.Context, value string, now time.Time) (Decision, error) {
 	v.mu.Lock()
 	f := v.miss
@@ -185,13 +195,7 @@ func (v *Verifier) verifyMiss(ctx context.Context, value string, now time.Time) 
 		}
 		f = &flight{done: make(chan struct{})}
 		v.miss, v.lastMiss = f, now
-		v.mu.Unlock()
-		v.readMu.Lock()
-		f.s, f.err = v.read(ctx)
-		v.readMu.Unlock()
-		v.mu.Lock()
-		v.miss = nil
-		close(f.done)
+		go v.missRead(ctx, f)
 	}
 	v.mu.Unlock()
 
@@ -206,5 +210,13 @@ func (v *Verifier) verifyMiss(ctx context.Context, value string, now time.Time) 
 	return f.s.match(value, now), nil
 }
 
-// checkValue reports whether value could ever be a header value.
-func checkValue(value string) error { return secretvalue.Check(value) }
+// missRead makes the read f stands for and releases its waiters.
+func (v *Verifier) missRead(ctx context.Context, f *flight) {
+	v.readMu.Lock()
+	f.s, f.err = v.read(ctx)
+	v.readMu.Unlock()
+	v.mu.Lock()
+	v.miss = nil
+	v.mu.Unlock()
+	close(f.done)
+}

@@ -165,28 +165,34 @@ func TestPreviousWindowStartsAtTheRotation(t *testing.T) {
 	}
 }
 
-// TestPreviousWindowIgnoresLaterChanges: a cold Verifier is not fooled by
-// a later change to the secret (the next rotation beginning moves
-// LastChangedDate).
-func TestPreviousWindowIgnoresLaterChanges(t *testing.T) {
+// TestPreviousWindowColdStartDuringTheNextRotation: a Verifier that
+// starts while the next rotation begins (its pending version has no value
+// yet) cannot tell when the last rotation ended, only that it ended before
+// RotateSecret changed the secret: it counts the window from there, which can
+// be late but is never early.
+func TestPreviousWindowColdStartDuringTheNextRotation(t *testing.T) {
 	e := newVerifierEnv(t)
 	e.rotate(valPending)
 	e.clock.Advance(3 * time.Hour)
-	e.sm.putEmpty() // the next rotation begins
+	e.sm.putEmpty() // the next rotation begins: LastChangedDate moves to now
+	e.clock.Advance(10 * time.Minute)
+	if got := e.verify(t, valCurrent); got != authorizer.AllowPrevious {
+		t.Errorf("old value, cold Verifier, 10 min into the next rotation: %v, want AllowPrevious", got)
+	}
+	e.clock.Advance(6 * time.Minute)
 	if got := e.verify(t, valCurrent); got != authorizer.Deny {
-		t.Errorf("old value 3 h after the rotation, cold Verifier: %v, want Deny (grace is 15 min)", got)
+		t.Errorf("old value, 16 min into the next rotation: %v, want Deny", got)
 	}
 }
 
-// TestPreviousWindowWithoutLastRotatedDate: when AWSCURRENT was moved by
-// hand (no LastRotatedDate), the window runs from the latest moment the move
-// can have happened, so it never ends early.
-func TestPreviousWindowWithoutLastRotatedDate(t *testing.T) {
+// TestPreviousWindowMovedByHand: when AWSCURRENT was moved by hand, the
+// window runs from that change (LastChangedDate).
+func TestPreviousWindowMovedByHand(t *testing.T) {
 	e := newVerifierEnv(t)
 	id := e.sm.put(jsonValue(valPending), "AWSPENDING")
 	e.clock.Advance(time.Hour)
 	e.sm.mu.Lock()
-	e.sm.move(id, "AWSCURRENT") // by hand: LastChangedDate moves, LastRotatedDate does not
+	e.sm.move(id, "AWSCURRENT") // by hand: LastChangedDate moves
 	e.sm.mu.Unlock()
 	e.clock.Advance(10 * time.Minute)
 	if got := e.verify(t, valCurrent); got != authorizer.AllowPrevious {
@@ -387,6 +393,75 @@ func TestFirstReadFails(t *testing.T) {
 	}
 }
 
+// TestCallerCancelDoesNotFailTheSharedRead: a request that starts the read
+// for an unknown value and then goes away (its client hung up) must not fail
+// that read for the requests waiting on it.
+func TestCallerCancelDoesNotFailTheSharedRead(t *testing.T) {
+	e := newVerifierEnv(t)
+	e.verify(t, valCurrent)
+	e.sm.put(jsonValue(valPending), "AWSPENDING")
+	hold, entered := make(chan struct{}), make(chan struct{}, 1)
+	e.sm.mu.Lock()
+	e.sm.hold, e.sm.entered = hold, entered
+	e.sm.mu.Unlock()
+
+	gone, hangUp := context.WithCancel(context.Background())
+	first := make(chan error, 1)
+	go func() {
+		_, err := e.v.Verify(gone, valWrong) // starts the shared read
+		first <- err
+	}()
+	<-entered
+	second := make(chan authorizer.Decision, 1)
+	go func() {
+		d, err := e.v.Verify(context.Background(), valPending) // joins it
+		if err != nil {
+			t.Error(err)
+		}
+		second <- d
+	}()
+	hangUp()
+	if err := <-first; !errors.Is(err, context.Canceled) {
+		t.Errorf("the request that hung up: got %v, want its own cancellation", err)
+	}
+	close(hold)
+	if d := <-second; d != authorizer.AllowPending {
+		t.Errorf("the waiting request: got %v, want AllowPending", d)
+	}
+}
+
+// TestLoadFailureDoesNotHoldTheFirstRequest: a failed read during Lambda
+// init must not make the first request wait out the cooldown.
+func TestLoadFailureDoesNotHoldTheFirstRequest(t *testing.T) {
+	e := newVerifierEnv(t)
+	e.sm.setFail(errInjected)
+	if err := e.v.Load(context.Background()); err == nil {
+		t.Fatal("Load succeeded against a failing Secrets Manager")
+	}
+	e.sm.setFail(nil)
+	if got := e.verify(t, valCurrent); got != authorizer.AllowCurrent {
+		t.Errorf("first request after a failed Load: got %v, want AllowCurrent", got)
+	}
+}
+
+// TestPendingFilledAfterAnEmptyRead: a pending version read while still
+// empty (between RotateSecret and createSecret) is read again once it holds
+// its value.
+func TestPendingFilledAfterAnEmptyRead(t *testing.T) {
+	e := newVerifierEnv(t)
+	id := e.sm.putEmpty()
+	if got := e.verify(t, valCurrent); got != authorizer.AllowCurrent {
+		t.Fatalf("got %v", got)
+	}
+	e.sm.mu.Lock()
+	v := jsonValue(valPending)
+	e.sm.versions[id].value = &v // createSecret stores the value
+	e.sm.mu.Unlock()
+	if got := e.verify(t, valPending); got != authorizer.AllowPending {
+		t.Errorf("the value stored after an empty read: got %v, want AllowPending", got)
+	}
+}
+
 func TestSecretFormats(t *testing.T) {
 	t.Run("plain", func(t *testing.T) {
 		e := newVerifierEnv(t, authorizer.WithPlainValue())
@@ -426,6 +501,7 @@ func TestNewVerifierRefusesBadOptions(t *testing.T) {
 		"empty key":          {authorizer.WithJSONKey("")},
 		"nil clock":          {authorizer.WithClock(nil)},
 		"nil logger":         {authorizer.WithLogger(nil)},
+		"zero read timeout":  {authorizer.WithReadTimeout(0)},
 	}
 	for name, opts := range cases {
 		if _, err := authorizer.NewVerifier(newSMDouble(valCurrent, time.Now), doubleARN, opts...); err == nil {

@@ -72,17 +72,18 @@ func newMotoEnv(t *testing.T) *motoEnv {
 	cfg := e.moto.AWSConfigForTest(t)
 	e.sm, e.cf = secretsmanager.NewFromConfig(cfg), cfsdk.NewFromConfig(cfg)
 	var err error
-	if e.arn, err = fixture.CreateSecret(ctx, e.sm, "originlock/"+t.Name(), `{"HEADERVALUE":"`+motoInitial+`","owner":"team-api"}`); err != nil {
+	name := t.Name() + "-" + fixture.NewToken()[:8] // apart when tests run more than once (-count)
+	if e.arn, err = fixture.CreateSecret(ctx, e.sm, "originlock/"+name, `{"HEADERVALUE":"`+motoInitial+`","owner":"team-api"}`); err != nil {
 		t.Fatal(err)
 	}
-	if e.d1, err = fixture.CreateDistribution(ctx, e.cf, t.Name()+"-1",
+	if e.d1, err = fixture.CreateDistribution(ctx, e.cf, name+"-1",
 		fixture.Origin{ID: "api", Headers: [][2]string{{"X-Before", "b"}, {"X-Origin-Verify", motoInitial}, {"X-After", "a"}}},
 		fixture.Origin{ID: "api-2", Headers: [][2]string{{"X-Origin-Verify", motoInitial}}},
 		fixture.Origin{ID: "static", Headers: [][2]string{{"X-Static", "s"}}},
 	); err != nil {
 		t.Fatal(err)
 	}
-	if e.d2, err = fixture.CreateDistribution(ctx, e.cf, t.Name()+"-2",
+	if e.d2, err = fixture.CreateDistribution(ctx, e.cf, name+"-2",
 		fixture.Origin{ID: "api", Headers: [][2]string{{"x-origin-verify", motoInitial}}},
 	); err != nil {
 		t.Fatal(err)

@@ -194,7 +194,7 @@ func TestPreambleRefusals(t *testing.T) {
 
 func TestExpectedSecretMatches(t *testing.T) {
 	probe := newEnv(t, initialJSON(), nil)
-	name := "originlock/" + t.Name()
+	name := probe.name
 	for _, id := range []string{probe.arn, name, probe.arn[:len(probe.arn)-7]} {
 		e := &env{t: t, sm: probe.sm, arn: probe.arn, logs: probe.logs}
 		h, err := rotation.NewHandler(probe.sm, &targetDouble{}, rotation.WithExpectedSecret(id), quiet(), noSettle())

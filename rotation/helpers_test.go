@@ -77,6 +77,7 @@ func (d *finisherDouble) FinishSecret(_ context.Context, req rotation.FinishSecr
 type env struct {
 	t       *testing.T
 	sm      *secretsmanager.Client
+	name    string
 	arn     string
 	target  rotation.Target
 	handler *rotation.Handler
@@ -89,14 +90,16 @@ func newEnv(t *testing.T, secretString string, target rotation.Target, opts ...r
 	t.Helper()
 	moto := motoserver.Shared(t)
 	sm := secretsmanager.NewFromConfig(moto.AWSConfigForTest(t))
-	arn, err := fixture.CreateSecret(t.Context(), sm, "originlock/"+strings.ReplaceAll(t.Name(), "/", "-"), secretString)
+	// The suffix keeps names apart when the tests run more than once (-count).
+	name := "originlock/" + strings.ReplaceAll(t.Name(), "/", "-") + "-" + fixture.NewToken()[:8]
+	arn, err := fixture.CreateSecret(t.Context(), sm, name, secretString)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if target == nil {
 		target = &targetDouble{}
 	}
-	e := &env{t: t, sm: sm, arn: arn, target: target, logs: &bytes.Buffer{}}
+	e := &env{t: t, sm: sm, name: name, arn: arn, target: target, logs: &bytes.Buffer{}}
 	logger := slog.New(slog.NewJSONHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	e.clock = clocktest.New(time.Now())
 	h, err := rotation.NewHandler(sm, target, append([]rotation.Option{rotation.WithLogger(logger), rotation.WithClock(e.clock)}, opts...)...)

@@ -68,18 +68,12 @@ type StalePendingError struct {
 	// CloudFront may already send it (setSecret may have run), and removing
 	// the label would make the authorizer refuse that traffic.
 	HasValue bool
-	// Cleared reports that the handler removed the label
-	// (WithStalePendingCleanup), so a new rotation can start.
-	Cleared bool
 }
 
 func (e *StalePendingError) Error() string {
 	fix := fmt.Sprintf("aws secretsmanager update-secret-version-stage --secret-id %s --version-stage AWSPENDING --remove-from-version-id %s", e.SecretARN, e.VersionID)
-	switch {
-	case e.Cleared:
-		return fmt.Sprintf("version %s held AWSPENDING without a value, left by an earlier rotation that failed before createSecret; the label was removed: start the rotation again", e.VersionID)
-	case !e.HasValue:
-		return fmt.Sprintf("version %s holds AWSPENDING without a value, left by an earlier rotation that failed before createSecret; clear the label with `%s` (WithStalePendingCleanup does this) and start the rotation again", e.VersionID, fix)
+	if !e.HasValue {
+		return fmt.Sprintf("version %s holds AWSPENDING without a value: a rotation that has just started (wait for it), or one that failed before createSecret; in the second case clear the label with `%s` and start the rotation again", e.VersionID, fix)
 	}
 	return fmt.Sprintf("version %s holds AWSPENDING with a value from an earlier rotation that did not finish; CloudFront may already send that value, so do not just clear the label: finish that rotation by invoking the rotation function with ClientRequestToken %s and Step setSecret, testSecret, then finishSecret; clear it with `%s` only once no distribution sends that value", e.VersionID, e.VersionID, fix)
 }

@@ -57,10 +57,9 @@ type Handler struct {
 	gen    Generator
 	log    *slog.Logger
 	// expected is the secret the handler serves ("" for any).
-	expected     string
-	cleanupStale bool
-	settle       time.Duration
-	clock        Clock
+	expected string
+	settle   time.Duration
+	clock    Clock
 }
 
 // NewHandler returns a Handler that rotates secrets with sm and applies each
@@ -88,15 +87,14 @@ func NewHandler(sm SecretsManagerAPI, target Target, opts ...Option) (*Handler, 
 		o.gen = gen
 	}
 	return &Handler{
-		sm:           sm,
-		target:       target,
-		format:       o.format,
-		gen:          o.gen,
-		log:          o.logger,
-		expected:     o.expected,
-		cleanupStale: o.cleanupStale,
-		settle:       o.settle,
-		clock:        o.clock,
+		sm:       sm,
+		target:   target,
+		format:   o.format,
+		gen:      o.gen,
+		log:      o.logger,
+		expected: o.expected,
+		settle:   o.settle,
+		clock:    o.clock,
 	}, nil
 }
 

@@ -247,8 +247,8 @@ func TestStalePending(t *testing.T) {
 	// setUp leaves the secret with a finished rotation and a second one that
 	// failed and left AWSPENDING behind, and returns the AWSPREVIOUS version,
 	// which an event then names.
-	setUp := func(t *testing.T, storeValue bool, opts ...rotation.Option) (*env, string, string) {
-		e := newEnv(t, initialJSON(), nil, opts...)
+	setUp := func(t *testing.T, storeValue bool) (*env, string, string) {
+		e := newEnv(t, initialJSON(), nil)
 		first := e.begin()
 		for _, step := range fixture.Steps {
 			e.mustStep(step, first)
@@ -264,45 +264,44 @@ func TestStalePending(t *testing.T) {
 		e, stale, previous := setUp(t, false)
 		err := e.step(rotation.StepCreate, previous)
 		var se *rotation.StalePendingError
-		if !errors.As(err, &se) || se.VersionID != stale || se.HasValue || se.Cleared {
-			t.Fatalf("got %v, want a StalePendingError for %s without value, not cleared", err, stale)
+		if !errors.As(err, &se) || se.VersionID != stale || se.HasValue {
+			t.Fatalf("got %v, want a StalePendingError for %s without value", err, stale)
 		}
 		if !errors.Is(err, rotation.ErrStalePending) || !strings.Contains(err.Error(), "--remove-from-version-id "+stale) {
 			t.Errorf("error %q should match ErrStalePending and say how to clear the label", err)
 		}
 		if !slices.Contains(e.stages()[stale], rotation.StagePending) {
-			t.Error("the label was removed without WithStalePendingCleanup")
+			t.Error("the label was removed")
 		}
 	})
-	t.Run("without value, cleanup", func(t *testing.T) {
-		e, stale, previous := setUp(t, false, rotation.WithStalePendingCleanup())
+	t.Run("with value", func(t *testing.T) {
+		e, stale, previous := setUp(t, true)
 		err := e.step(rotation.StepCreate, previous)
 		var se *rotation.StalePendingError
-		if !errors.As(err, &se) || !se.Cleared {
-			t.Fatalf("got %v, want a StalePendingError with Cleared", err)
-		}
-		if slices.Contains(e.stages()[stale], rotation.StagePending) {
-			t.Error("WithStalePendingCleanup left the label on the empty version")
-		}
-		token := e.begin() // a new rotation can start now
-		for _, step := range fixture.Steps {
-			e.mustStep(step, token)
-		}
-	})
-	t.Run("with value, cleanup", func(t *testing.T) {
-		e, stale, previous := setUp(t, true, rotation.WithStalePendingCleanup())
-		err := e.step(rotation.StepCreate, previous)
-		var se *rotation.StalePendingError
-		if !errors.As(err, &se) || !se.HasValue || se.Cleared {
-			t.Fatalf("got %v, want a StalePendingError with a value, not cleared", err)
+		if !errors.As(err, &se) || !se.HasValue {
+			t.Fatalf("got %v, want a StalePendingError with a value", err)
 		}
 		if !slices.Contains(e.stages()[stale], rotation.StagePending) {
-			t.Error("a stale version holding a value was cleared: CloudFront may be sending it")
+			t.Error("the label was removed: CloudFront may be sending that value")
 		}
 		if !strings.Contains(err.Error(), "finish that rotation") {
 			t.Errorf("error %q should tell the operator to finish that rotation", err)
 		}
 	})
+}
+
+// TestFinishSecretRefusesAnEmptyVersion: a finishSecret invoked by hand, or
+// out of order, before createSecret stored a value must not make the empty
+// version AWSCURRENT.
+func TestFinishSecretRefusesAnEmptyVersion(t *testing.T) {
+	e := newEnv(t, initialJSON(), nil)
+	token := e.begin()
+	if err := e.step(rotation.StepFinish, token); !errors.Is(err, rotation.ErrNoPendingValue) {
+		t.Fatalf("got %v, want ErrNoPendingValue", err)
+	}
+	if got := e.secretString(rotation.StageCurrent); got != initialJSON() {
+		t.Error("AWSCURRENT changed")
+	}
 }
 
 // smRecorder is a test double that records PutSecretValue inputs and passes
@@ -439,30 +438,27 @@ func TestFinisher(t *testing.T) {
 	}
 }
 
-// TestSettleDelay: setSecret lets the pending value settle for the delay,
-// counted from createSecret, before the target may use it; a retry after
-// that does not wait again.
+// TestSettleDelay: setSecret waits the settle delay before the target may
+// use the value, on every invocation.
 func TestSettleDelay(t *testing.T) {
 	target := &targetDouble{}
 	e := newEnv(t, initialJSON(), target, rotation.WithSettleDelay(10*time.Second))
 	token := e.begin()
 	e.mustStep(rotation.StepCreate, token)
 	e.mustStep(rotation.StepSet, token)
-	waits := e.clock.Waits()
-	if len(waits) != 1 || waits[0] <= 8*time.Second || waits[0] > 10*time.Second {
-		t.Fatalf("waits = %v, want one wait of nearly 10s before the target was called", waits)
+	if waits := e.clock.Waits(); len(waits) != 1 || waits[0] != 10*time.Second {
+		t.Fatalf("waits = %v, want one of 10s before the target was called", waits)
 	}
 	if len(target.sets) != 1 {
 		t.Fatalf("SetSecret calls = %d, want 1", len(target.sets))
 	}
 	e.mustStep(rotation.StepSet, token)
-	if got := len(e.clock.Waits()); got != 1 {
-		t.Errorf("a retry after the settle delay waited again (%d waits)", got)
+	if waits := e.clock.Waits(); len(waits) != 2 || waits[1] != 10*time.Second {
+		t.Errorf("waits = %v, want a retry to wait again", waits)
 	}
 	if !strings.Contains(e.logs.String(), "settle") {
 		t.Error("the wait was not logged")
 	}
-
 }
 
 func TestSettleDelayDisabled(t *testing.T) {

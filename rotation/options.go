@@ -29,15 +29,14 @@ func (systemClock) After(d time.Duration) <-chan time.Time { return time.After(d
 type Option func(*options)
 
 type options struct {
-	format       secretvalue.Format
-	gen          Generator
-	length       int
-	logger       *slog.Logger
-	expected     string
-	cleanupStale bool
-	settle       time.Duration
-	clock        Clock
-	errs         []error
+	format   secretvalue.Format
+	gen      Generator
+	length   int
+	logger   *slog.Logger
+	expected string
+	settle   time.Duration
+	clock    Clock
+	errs     []error
 }
 
 func defaultOptions() options {
@@ -115,19 +114,10 @@ func WithExpectedSecret(id string) Option {
 	}
 }
 
-// WithStalePendingCleanup lets the handler remove AWSPENDING from another
-// version that holds no value: the leftover of a rotation that failed before
-// createSecret, which makes Secrets Manager refuse new rotations. The
-// invocation that finds it still fails with a *StalePendingError (Cleared is
-// set), and the next rotation can start. A stale version that holds a value
-// is never cleared automatically, because CloudFront may already send it.
-func WithStalePendingCleanup() Option {
-	return func(o *options) { o.cleanupStale = true }
-}
-
-// WithSettleDelay sets how long setSecret lets a new value settle before the
-// Target may start using it, counted from the moment createSecret stored it
-// (DefaultSettleDelay; zero disables).
+// WithSettleDelay sets how long setSecret waits before the Target may start
+// using the new value (DefaultSettleDelay; zero disables). setSecret runs
+// after createSecret stored the value, so the value is at least that old
+// when CloudFront can first send it.
 //
 // This closes a race with verifiers that re-read the secret on an unknown
 // value but at most once per cooldown, as authorizer.Verifier does: if

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
@@ -76,20 +75,7 @@ func (r *run) stalePending(ctx context.Context, state *secretState) error {
 	if err != nil {
 		return err
 	}
-	e := &StalePendingError{SecretARN: r.arn, VersionID: stale, HasValue: hasValue}
-	if !hasValue && r.h.cleanupStale {
-		_, err := r.h.sm.UpdateSecretVersionStage(ctx, &secretsmanager.UpdateSecretVersionStageInput{
-			SecretId:            aws.String(r.arn),
-			VersionStage:        aws.String(StagePending),
-			RemoveFromVersionId: aws.String(stale),
-		})
-		if err != nil {
-			return fmt.Errorf("remove stale AWSPENDING from version %s: %w", stale, err)
-		}
-		e.Cleared = true
-		r.log.Warn("removed stale AWSPENDING from a version without a value", "stale_version", stale)
-	}
-	return e
+	return &StalePendingError{SecretARN: r.arn, VersionID: stale, HasValue: hasValue}
 }
 
 // sameSecret reports whether id (a name, full ARN or partial ARN) names the
@@ -106,12 +92,6 @@ func sameSecret(id, arn, name string) bool {
 // secretString reads the secret string of the version with versionID and/or
 // stage. ok is false when that version does not exist or holds no value.
 func (r *run) secretString(ctx context.Context, versionID, stage string) (s string, ok bool, err error) {
-	s, _, ok, err = r.readVersion(ctx, versionID, stage)
-	return s, ok, err
-}
-
-// readVersion is secretString that also returns when the version was created.
-func (r *run) readVersion(ctx context.Context, versionID, stage string) (s string, created time.Time, ok bool, err error) {
 	in := &secretsmanager.GetSecretValueInput{SecretId: aws.String(r.arn)}
 	if versionID != "" {
 		in.VersionId = aws.String(versionID)
@@ -123,32 +103,26 @@ func (r *run) readVersion(ctx context.Context, versionID, stage string) (s strin
 	var notFound *types.ResourceNotFoundException
 	switch {
 	case errors.As(err, &notFound):
-		return "", time.Time{}, false, nil
+		return "", false, nil
 	case err != nil:
-		return "", time.Time{}, false, fmt.Errorf("GetSecretValue %s: %w", versionName(versionID, stage), err)
+		return "", false, fmt.Errorf("GetSecretValue %s: %w", versionName(versionID, stage), err)
 	case out.SecretString == nil:
-		return "", time.Time{}, false, fmt.Errorf("%s: %w: it stores SecretBinary, the header value must be a SecretString", versionName(versionID, stage), ErrMalformedSecret)
+		return "", false, fmt.Errorf("%s: %w: it stores SecretBinary, the header value must be a SecretString", versionName(versionID, stage), ErrMalformedSecret)
 	}
-	return *out.SecretString, aws.ToTime(out.CreatedDate), true, nil
+	return *out.SecretString, true, nil
 }
 
 // value reads the header value of one version, as secretString does.
 func (r *run) value(ctx context.Context, versionID, stage string) (v Value, ok bool, err error) {
-	v, _, ok, err = r.valueCreated(ctx, versionID, stage)
-	return v, ok, err
-}
-
-// valueCreated is value that also returns when the version was created.
-func (r *run) valueCreated(ctx context.Context, versionID, stage string) (v Value, created time.Time, ok bool, err error) {
-	s, created, ok, err := r.readVersion(ctx, versionID, stage)
+	s, ok, err := r.secretString(ctx, versionID, stage)
 	if err != nil || !ok {
-		return "", created, ok, err
+		return "", ok, err
 	}
 	raw, err := r.h.format.Extract(s)
 	if err != nil {
-		return "", created, false, fmt.Errorf("%s: %w", versionName(versionID, stage), err)
+		return "", false, fmt.Errorf("%s: %w", versionName(versionID, stage), err)
 	}
-	return Value(raw), created, true, nil
+	return Value(raw), true, nil
 }
 
 // values is what a step tells the Target.
@@ -156,15 +130,15 @@ type values struct {
 	current, pending, previous Value
 	// pendingFound is false when the pending version holds no value yet.
 	pendingFound bool
-	// pendingCreated is when createSecret stored the pending value.
-	pendingCreated time.Time
 }
 
 // values reads AWSCURRENT, the event's AWSPENDING version, and AWSPREVIOUS
 // when there is one. A current or previous value that is not in the
-// configured format is left empty: a placeholder written before the first
-// rotation, or a version from before a format migration, must not block the
-// rotation that replaces it. Every other failure is an error.
+// configured format is left empty (the Target only reads it): a version from
+// before a format migration, or a JSON placeholder without the key, must not
+// block setSecret and testSecret. (createSecret still needs AWSCURRENT to be
+// a JSON object under the JSON format: it keeps the object's other keys.)
+// Every other failure is an error.
 func (r *run) values(ctx context.Context, state *secretState) (values, error) {
 	var v values
 	var ok bool
@@ -174,7 +148,7 @@ func (r *run) values(ctx context.Context, state *secretState) (values, error) {
 	} else if !ok {
 		return v, ErrNoCurrent
 	}
-	if v.pending, v.pendingCreated, v.pendingFound, err = r.valueCreated(ctx, r.event.ClientRequestToken, StagePending); err != nil {
+	if v.pending, v.pendingFound, err = r.value(ctx, r.event.ClientRequestToken, StagePending); err != nil {
 		return v, err
 	}
 	if state.versionWith(StagePrevious) != "" {

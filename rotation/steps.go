@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
@@ -68,9 +67,9 @@ func createSecret(ctx context.Context, r *run) (string, error) {
 	return "stored a new pending value", nil
 }
 
-// setSecret asks the Target to use the pending value, once it is
-// WithSettleDelay old. Run again, the Target finds it already in use and
-// changes nothing.
+// setSecret asks the Target to use the pending value, after waiting
+// WithSettleDelay. Run again, it waits again, and the Target finds the value
+// already in use and changes nothing.
 func setSecret(ctx context.Context, r *run) (string, error) {
 	state, done, err := r.begin(ctx)
 	if err != nil || done {
@@ -86,7 +85,7 @@ func setSecret(ctx context.Context, r *run) (string, error) {
 	if err := secretvalue.Check(string(v.pending)); err != nil {
 		return "", fmt.Errorf("%s: %w", StagePending, err)
 	}
-	if err := r.settle(ctx, v.pendingCreated); err != nil {
+	if err := r.settle(ctx); err != nil {
 		return "", err
 	}
 	_, err = r.h.target.SetSecret(ctx, SetSecretRequest{
@@ -153,6 +152,19 @@ func finishSecret(ctx context.Context, r *run) (string, error) {
 	}
 	outcome := outcomeAlreadyCurrent
 	if !done {
+		// Never make a version current that holds no usable value: a
+		// finishSecret invoked by hand, or out of order, would otherwise leave
+		// AWSCURRENT empty.
+		pending, ok, err := r.value(ctx, r.event.ClientRequestToken, "")
+		if err != nil {
+			return "", err
+		}
+		if !ok {
+			return "", ErrNoPendingValue
+		}
+		if err := secretvalue.Check(string(pending)); err != nil {
+			return "", fmt.Errorf("%s: %w", StagePending, err)
+		}
 		in := &secretsmanager.UpdateSecretVersionStageInput{
 			SecretId:        aws.String(r.arn),
 			VersionStage:    aws.String(StageCurrent),
@@ -181,7 +193,7 @@ func finishSecret(ctx context.Context, r *run) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	previous, _, err := r.value(ctx, "", StagePrevious)
+	previous, _, err := r.optionalValue(ctx, StagePrevious)
 	if err != nil {
 		return "", err
 	}
@@ -191,26 +203,21 @@ func finishSecret(ctx context.Context, r *run) (string, error) {
 	return outcome + "; target finished", nil
 }
 
-// settle waits until the pending value created at created is WithSettleDelay
-// old; an unknown creation time waits the whole delay.
-func (r *run) settle(ctx context.Context, created time.Time) error {
+// settle waits WithSettleDelay before the Target may start using the
+// pending value. It waits the whole delay on every invocation, retries
+// included: the pending version's CreatedDate cannot date the value (the
+// version may have been created empty by RotateSecret, long before
+// createSecret stored it), and waiting from the start of setSecret needs no
+// clock shared with AWS.
+func (r *run) settle(ctx context.Context) error {
 	if r.h.settle <= 0 {
 		return nil
 	}
-	now := r.h.clock.Now()
-	until := now.Add(r.h.settle)
-	if !created.IsZero() {
-		until = created.Add(r.h.settle)
-	}
-	wait := until.Sub(now)
-	if wait <= 0 {
-		return nil
-	}
-	r.log.Info("letting the pending value settle before the target uses it", "wait", wait)
+	r.log.Info("letting the pending value settle before the target uses it", "wait", r.h.settle)
 	select {
 	case <-ctx.Done():
 		return fmt.Errorf("settle delay: %w", ctx.Err())
-	case <-r.h.clock.After(wait):
+	case <-r.h.clock.After(r.h.settle):
 		return nil
 	}
 }

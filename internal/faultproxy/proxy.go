@@ -365,10 +365,15 @@ func (p *Proxy) serve(w http.ResponseWriter, r *http.Request) {
 		if cancel != nil {
 			cancel()
 			// The caller's transport closes the connection once its context is
-			// done; the guard only bounds a caller that ignores its context.
+			// done. A call that does not follow that context (a read shared by
+			// several requests runs detached from the one that started it)
+			// loses its connection anyway, as every connection does when
+			// Lambda ends an invocation.
 			select {
 			case <-r.Context().Done():
-			case <-time.After(30 * time.Second):
+			case <-time.After(100 * time.Millisecond):
+				p.drop(c)
+				panic(http.ErrAbortHandler)
 			}
 		}
 		p.drop(c)

@@ -35,5 +35,15 @@
 //	}
 //	lambda.Start(handler.Handle)
 //
+// The authorizer Lambda (a REST API REQUEST authorizer; see the authorizer
+// package for HTTP APIs and net/http):
+//
+//	v, err := authorizer.NewVerifier(secretsmanager.NewFromConfig(cfg), "origin-verify")
+//	if err != nil {
+//		log.Fatal(err)
+//	}
+//	_ = v.Load(ctx) // read the secret during init
+//	lambda.Start(authorizer.RESTRequest(v, "X-Origin-Verify"))
+//
 // Origin custom headers: https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/add-origin-custom-headers.html
 package originlock

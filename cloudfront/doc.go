@@ -6,7 +6,10 @@
 // UpdateDistribution replaces a distribution's whole configuration, so
 // OriginHeader reads it with GetDistributionConfig, changes only the header
 // value on the selected origins, and sends the rest back as read, guarded by
-// the ETag (If-Match). It retries on 412 PreconditionFailed and backs off on
+// the ETag (If-Match). The configuration travels through the AWS SDK's types:
+// a field CloudFront added after the pinned SDK version would not survive
+// the round trip, so keep github.com/aws/aws-sdk-go-v2/service/cloudfront
+// current in the program that deploys this. It retries on 412 PreconditionFailed and backs off on
 // throttling, updates distributions one after the other rather than in a
 // burst, and skips any distribution that already carries the value, so a
 // retried rotation does not trigger another deployment. TestSecret then waits

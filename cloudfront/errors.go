@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/originlock/originlock/internal/headername"
+	"github.com/originlock/originlock/internal/secretvalue"
 )
 
 // Conditions a caller can branch on with errors.Is.
@@ -13,7 +14,7 @@ var (
 	// ErrInvalidHeaderName: CloudFront would refuse the header name.
 	ErrInvalidHeaderName = headername.ErrInvalid
 	// ErrInvalidHeaderValue: the value cannot be an origin custom header value.
-	ErrInvalidHeaderValue = errors.New("invalid header value")
+	ErrInvalidHeaderValue = secretvalue.ErrInvalidValue
 	// ErrInvalidConfig: the Config is incomplete or contradicts itself.
 	ErrInvalidConfig = errors.New("invalid configuration")
 	// ErrOriginNotFound: a configured origin ID is not in the distribution.

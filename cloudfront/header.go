@@ -1,8 +1,6 @@
 package cloudfront
 
 import (
-	"fmt"
-
 	"github.com/originlock/originlock/internal/headername"
 	"github.com/originlock/originlock/internal/secretvalue"
 )
@@ -24,9 +22,4 @@ func ValidateHeaderName(name string) error { return headername.Check(name) }
 // value: 1 to MaxHeaderValueLength characters of printable ASCII without
 // leading or trailing spaces. The error wraps ErrInvalidHeaderValue and never
 // contains the value.
-func ValidateHeaderValue(value string) error {
-	if err := secretvalue.Check(value); err != nil {
-		return fmt.Errorf("%w: %w", ErrInvalidHeaderValue, err)
-	}
-	return nil
-}
+func ValidateHeaderValue(value string) error { return secretvalue.Check(value) }

@@ -81,14 +81,18 @@ func WithPollInterval(d time.Duration) Option {
 	return func(o *options) { o.check(d > 0, "WithPollInterval: must be positive"); o.pollInterval = d }
 }
 
-// WithDeadlineMargin sets how long before the context's deadline TestSecret
-// stops waiting and returns a *NotDeployedError (DefaultDeadlineMargin).
+// WithDeadlineMargin sets how long before the context's deadline (the
+// Lambda timeout) waiting stops (DefaultDeadlineMargin): TestSecret then
+// returns a *NotDeployedError, and SetSecret stops retrying throttled
+// updates. The remaining time is measured once, when the call starts, and
+// then counted on the target's Clock.
 func WithDeadlineMargin(d time.Duration) Option {
 	return func(o *options) { o.check(d >= 0, "WithDeadlineMargin: must not be negative"); o.deadlineMargin = d }
 }
 
-// WithMaxWait bounds TestSecret's wait when the context has no deadline
-// (DefaultMaxWait).
+// WithMaxWait bounds waiting when the context has no deadline
+// (DefaultMaxWait): TestSecret's wait for deployment and SetSecret's retries
+// of throttled updates.
 func WithMaxWait(d time.Duration) Option {
 	return func(o *options) { o.check(d > 0, "WithMaxWait: must be positive"); o.maxWait = d }
 }

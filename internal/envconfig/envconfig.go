@@ -55,11 +55,20 @@ func (e *VarError) Error() string {
 
 func (e *VarError) Unwrap() error { return e.Err }
 
+// describesSecret are the functions' own variables that name a secret or
+// say how its value is laid out; they never hold a secret value.
+var describesSecret = map[string]bool{"SECRET_ID": true, "SECRET_FORMAT": true, "SECRET_JSON_KEY": true}
+
 // Sensitive reports whether a variable's name suggests a secret value:
-// it contains SECRET, TOKEN, PASSWORD, PASSWD, CREDENTIAL, PRIVATE or KEY.
-// Errors never show the values of such variables.
+// it contains SECRET, TOKEN, PASSWORD, PASSWD, CREDENTIAL, PRIVATE or KEY,
+// and is not one of the functions' variables that only describe the secret
+// (SECRET_ID, SECRET_FORMAT, SECRET_JSON_KEY). Errors never show the values
+// of such variables.
 func Sensitive(name string) bool {
 	upper := strings.ToUpper(name)
+	if describesSecret[upper] {
+		return false
+	}
 	for _, word := range []string{"SECRET", "TOKEN", "PASSWORD", "PASSWD", "CREDENTIAL", "PRIVATE", "KEY"} {
 		if strings.Contains(upper, word) {
 			return true

@@ -155,9 +155,9 @@ func TestSecretFormat(t *testing.T) {
 		{"key alone", map[string]string{"SECRET_JSON_KEY": "value"}, secretvalue.JSON("value"), ""},
 		{"plain", map[string]string{"SECRET_FORMAT": "PLAIN"}, secretvalue.Plain(), ""},
 		{"plain with key", map[string]string{"SECRET_FORMAT": "plain", "SECRET_JSON_KEY": "value"}, secretvalue.Plain(),
-			"SECRET_JSON_KEY has an invalid value (not shown): want no value when SECRET_FORMAT is plain (the whole secret string is the value)"},
+			`SECRET_JSON_KEY="value": want no value when SECRET_FORMAT is plain (the whole secret string is the value)`},
 		{"unknown format", map[string]string{"SECRET_FORMAT": "yaml"}, secretvalue.JSON("HEADERVALUE"),
-			"SECRET_FORMAT has an invalid value (not shown): want json or plain"},
+			`SECRET_FORMAT="yaml": want json or plain`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -167,9 +167,17 @@ func TestSecretFormat(t *testing.T) {
 	}
 }
 
+func TestVariablesThatOnlyDescribeTheSecret(t *testing.T) {
+	for _, name := range []string{"SECRET_ID", "SECRET_FORMAT", "SECRET_JSON_KEY"} {
+		if envconfig.Sensitive(name) {
+			t.Errorf("Sensitive(%q) = true: it names or shapes the secret, and its value helps fix a mistake", name)
+		}
+	}
+}
+
 func TestSensitiveValuesNeverShown(t *testing.T) {
 	const value = "hunter2-do-not-print"
-	for _, name := range []string{"SECRET_ID", "API_TOKEN", "DB_PASSWORD", "SIGNING_KEY", "my_private_thing", "AWS_CREDENTIALS"} {
+	for _, name := range []string{"SECRET_VALUE", "API_TOKEN", "DB_PASSWORD", "SIGNING_KEY", "my_private_thing", "AWS_CREDENTIALS"} {
 		t.Run(name, func(t *testing.T) {
 			if !envconfig.Sensitive(name) {
 				t.Errorf("Sensitive(%q) = false, want true", name)

@@ -22,5 +22,5 @@ func Example() {
 	// SECRET_ID is required but not set
 	// VALUE_LENGTH="12": want an integer from 43 to 1783
 	// POLL_INTERVAL="15": want a duration such as 90s, 5m or 1h30m
-	// SECRET_FORMAT has an invalid value (not shown): want json or plain
+	// SECRET_FORMAT="yaml": want json or plain
 }

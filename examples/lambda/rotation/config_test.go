@@ -114,10 +114,10 @@ func TestParseConfigErrors(t *testing.T) {
 			`HEADER_NAME="X-Amz-Verify": want a header name CloudFront can send to an origin (invalid header name: CloudFront reserves headers starting with X-Amz-)`,
 		}},
 		{"unknown format", with("SECRET_FORMAT", "yaml"), []string{
-			"SECRET_FORMAT has an invalid value (not shown): want json or plain",
+			`SECRET_FORMAT="yaml": want json or plain`,
 		}},
 		{"key with plain", with("SECRET_FORMAT", "plain", "SECRET_JSON_KEY", "HEADERVALUE"), []string{
-			"SECRET_JSON_KEY has an invalid value (not shown): want no value when SECRET_FORMAT is plain (the whole secret string is the value)",
+			`SECRET_JSON_KEY="HEADERVALUE": want no value when SECRET_FORMAT is plain (the whole secret string is the value)`,
 		}},
 		{"value length too short", with("VALUE_LENGTH", "42"), []string{`VALUE_LENGTH="42": want an integer from 43 to 1783`}},
 		{"value length too long", with("VALUE_LENGTH", "1784"), []string{`VALUE_LENGTH="1784": want an integer from 43 to 1783`}},

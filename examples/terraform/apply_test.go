@@ -12,6 +12,7 @@
 package terraform
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"os"
@@ -130,7 +131,10 @@ func testDeployment(t *testing.T, api string, pkgs packages) {
 	})
 
 	d.tf.run("init", "-input=false")
-	d.tf.run("apply", "-auto-approve", "-input=false")
+	applied := d.tf.run("apply", "-auto-approve", "-input=false")
+	if bytes.Contains(applied, []byte("distribution_sends_the_current_value")) {
+		t.Errorf("the check that the distribution sends AWSCURRENT did not pass after apply:\n%s", tail(applied))
+	}
 	d.out = d.tf.outputs()
 
 	initial := d.checkSecret(t)

@@ -29,6 +29,7 @@ func (d *deployment) checkFunctions(t *testing.T) (rotation, authorizer map[stri
 		"SECRET_FORMAT":   "json",
 		"SECRET_JSON_KEY": jsonKey,
 		"VALUE_LENGTH":    "64",
+		"SETTLE_DELAY":    "10s",
 		"LOG_LEVEL":       "info",
 	}
 	if got := rot.Environment.Variables; !maps.Equal(got, wantRot) {

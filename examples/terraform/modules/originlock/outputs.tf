@@ -62,3 +62,14 @@ output "authorizer_log_group_name" {
   description = "CloudWatch log group of the authorizer function."
   value       = aws_cloudwatch_log_group.authorizer.name
 }
+
+output "header_value" {
+  description = "The header value this plan gave the distribution: AWSCURRENT when Terraform read it. Compare it with AWSCURRENT after an apply (see the example's check block): a plan made before a rotation finished and applied after it writes the value that has just become AWSPREVIOUS."
+  value       = local.header_value
+  sensitive   = true
+}
+
+output "secret_json_key" {
+  description = "The JSON key of the secret that holds the header value."
+  value       = var.secret_json_key
+}

@@ -28,6 +28,7 @@ resource "aws_lambda_function" "rotation" {
       SECRET_FORMAT   = "json"
       SECRET_JSON_KEY = var.secret_json_key
       VALUE_LENGTH    = tostring(var.value_length)
+      SETTLE_DELAY    = "${local.settle_delay_seconds}s"
       LOG_LEVEL       = var.log_level
     }
   }
@@ -68,4 +69,15 @@ resource "aws_secretsmanager_secret_rotation" "this" {
   }
 
   depends_on = [aws_lambda_permission.rotation]
+}
+
+locals {
+  # setSecret waits this long before CloudFront may send a new value, so that
+  # every authorizer can learn it first: it must outlast the authorizer's
+  # refresh cooldown. Twice the cooldown, and never under the function's
+  # default of 10 s.
+  cooldown_match = var.authorizer_settings.refresh_cooldown == null ? null : regex("^([0-9]+)(s|m)$", var.authorizer_settings.refresh_cooldown)
+  cooldown_seconds = (local.cooldown_match == null ? 5 :
+  tonumber(local.cooldown_match[0]) * (local.cooldown_match[1] == "m" ? 60 : 1))
+  settle_delay_seconds = max(10, 2 * local.cooldown_seconds)
 }

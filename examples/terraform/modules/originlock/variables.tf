@@ -241,6 +241,14 @@ variable "authorizer_settings" {
     ])
     error_message = "Each authorizer setting must be a Go duration such as 90s, 5m or 1h30m."
   }
+
+  # The rotation function's settle delay must outlast the cooldown (see
+  # rotation.tf), so the cooldown is limited to whole seconds or minutes,
+  # which Terraform can add up.
+  validation {
+    condition     = var.authorizer_settings.refresh_cooldown == null || can(regex("^([0-9]+)(s|m)$", var.authorizer_settings.refresh_cooldown))
+    error_message = "authorizer_settings.refresh_cooldown must be whole seconds or minutes, such as 5s or 1m."
+  }
 }
 
 variable "authorizer_timeout" {

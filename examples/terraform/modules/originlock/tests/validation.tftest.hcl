@@ -234,3 +234,35 @@ run "aliases_without_certificate" {
   variables { aliases = ["api.example.com"] }
   expect_failures = [var.acm_certificate_arn]
 }
+
+run "refresh_cooldown_not_whole_seconds" {
+  command = plan
+  variables { authorizer_settings = { refresh_cooldown = "1.5s" } }
+  expect_failures = [var.authorizer_settings]
+}
+
+run "settle_delay_outlasts_the_cooldown" {
+  command = plan
+
+  variables { authorizer_settings = { refresh_cooldown = "1m" } }
+
+  # Known at plan time, so that the whole environment is.
+  override_resource {
+    target          = aws_secretsmanager_secret.this
+    override_during = plan
+    values = {
+      id  = "arn:aws:secretsmanager:us-east-1:123456789012:secret:test/origin-verify-AbCdEf"
+      arn = "arn:aws:secretsmanager:us-east-1:123456789012:secret:test/origin-verify-AbCdEf"
+    }
+  }
+  override_resource {
+    target          = aws_cloudfront_distribution.this
+    override_during = plan
+    values          = { id = "E1TESTDISTRIBUTION" }
+  }
+
+  assert {
+    condition     = aws_lambda_function.rotation.environment[0].variables["SETTLE_DELAY"] == "120s"
+    error_message = "the rotation's settle delay must be twice the authorizer's refresh cooldown"
+  }
+}

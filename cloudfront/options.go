@@ -4,6 +4,8 @@ import (
 	"errors"
 	"log/slog"
 	"time"
+
+	"github.com/originlock/originlock/rotation"
 )
 
 // Defaults for the options.
@@ -29,11 +31,9 @@ const (
 )
 
 // Clock tells time and waits. The default is the system clock; tests and
-// simulations pass their own so that they never sleep.
-type Clock interface {
-	Now() time.Time
-	After(d time.Duration) <-chan time.Time
-}
+// simulations pass their own so that they never sleep. It is the rotation
+// package's Clock, so one clock can drive both.
+type Clock = rotation.Clock
 
 type systemClock struct{}
 

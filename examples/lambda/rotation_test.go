@@ -226,7 +226,6 @@ func TestRotationFunctionRefusesOtherSecret(t *testing.T) {
 
 func TestRotationFunctionBadConfig(t *testing.T) {
 	bin := bootstrap(t, "rotation")
-	const secretLooking = "hunter2-not-a-key-name"
 	good := []string{"SECRET_ID=originlock/header", "DISTRIBUTIONS=E1ABC", "AWS_REGION=us-east-1"}
 	tests := []struct {
 		name string
@@ -237,7 +236,10 @@ func TestRotationFunctionBadConfig(t *testing.T) {
 		{"no variables", nil, []string{"SECRET_ID is required but not set", "DISTRIBUTIONS is required but not set"}},
 		{"bad value length", append(good, "VALUE_LENGTH=12"), []string{`VALUE_LENGTH="12": want an integer from 43 to 1783`}},
 		{"empty distribution", append(good, "DISTRIBUTIONS=E1ABC;;E2DEF"), []string{`DISTRIBUTIONS="E1ABC;;E2DEF"`, "entry 2 is empty"}},
-		{"key with plain format", append(good, "SECRET_FORMAT=plain", "SECRET_JSON_KEY="+secretLooking), []string{"SECRET_JSON_KEY has an invalid value (not shown)"}},
+		// SECRET_JSON_KEY names a JSON key, not a secret: its value is shown.
+		// (envconfig's own tests check that values of secret-like variables
+		// never are.)
+		{"key with plain format", append(good, "SECRET_FORMAT=plain", "SECRET_JSON_KEY=value"), []string{`SECRET_JSON_KEY="value": want no value when SECRET_FORMAT is plain`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -260,9 +262,6 @@ func TestRotationFunctionBadConfig(t *testing.T) {
 				if !strings.Contains(logged[0], want) {
 					t.Errorf("the logged error %q does not contain %q", logged[0], want)
 				}
-			}
-			if rt.LogsContain(secretLooking) {
-				t.Error("the output shows the value of a secret-like variable")
 			}
 		})
 	}

@@ -299,16 +299,25 @@ func TestFloodOfUnknownValues(t *testing.T) {
 	}
 }
 
-// TestConcurrentMissesShareOneRead holds Secrets Manager while 50 requests
-// with the new value arrive, then lets it answer once.
-func TestConcurrentMissesShareOneRead(t *testing.T) {
-	e := newVerifierEnv(t)
+// newPendingBehindHeldReads returns a warm Verifier whose secret has just
+// gained a pending value, and whose next DescribeSecret signals entered and
+// then waits until hold is closed.
+func newPendingBehindHeldReads(t *testing.T) (e *verifierEnv, hold, entered chan struct{}) {
+	t.Helper()
+	e = newVerifierEnv(t)
 	e.verify(t, valCurrent)
 	e.sm.put(jsonValue(valPending), "AWSPENDING")
-	hold, entered := make(chan struct{}), make(chan struct{}, 1)
+	hold, entered = make(chan struct{}), make(chan struct{}, 1)
 	e.sm.mu.Lock()
 	e.sm.hold, e.sm.entered = hold, entered
 	e.sm.mu.Unlock()
+	return e, hold, entered
+}
+
+// TestConcurrentMissesShareOneRead holds Secrets Manager while 50 requests
+// with the new value arrive, then lets it answer once.
+func TestConcurrentMissesShareOneRead(t *testing.T) {
+	e, hold, entered := newPendingBehindHeldReads(t)
 
 	var wg sync.WaitGroup
 	results := make(chan authorizer.Decision, 50)
@@ -397,13 +406,7 @@ func TestFirstReadFails(t *testing.T) {
 // for an unknown value and then goes away (its client hung up) must not fail
 // that read for the requests waiting on it.
 func TestCallerCancelDoesNotFailTheSharedRead(t *testing.T) {
-	e := newVerifierEnv(t)
-	e.verify(t, valCurrent)
-	e.sm.put(jsonValue(valPending), "AWSPENDING")
-	hold, entered := make(chan struct{}), make(chan struct{}, 1)
-	e.sm.mu.Lock()
-	e.sm.hold, e.sm.entered = hold, entered
-	e.sm.mu.Unlock()
+	e, hold, entered := newPendingBehindHeldReads(t)
 
 	gone, hangUp := context.WithCancel(context.Background())
 	first := make(chan error, 1)

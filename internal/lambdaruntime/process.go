@@ -1,7 +1,6 @@
 package lambdaruntime
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -10,6 +9,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/originlock/originlock/internal/tailbuffer"
 )
 
 // Defaults of the standard Lambda environment Exec gives the function. Pass
@@ -215,45 +216,30 @@ func (r *Runtime) Logs() string { return r.logs.String() }
 
 // LogsContain reports whether the function's output contains s, before any
 // redaction: a test's check that a secret was never logged.
-func (r *Runtime) LogsContain(s string) bool { return r.logs.contains(s) }
+func (r *Runtime) LogsContain(s string) bool { return r.logs.Contains(s) }
 
 // Redact makes Logs, and the output the errors carry, show "[REDACTED]" in
 // place of each value, so that a failing test does not print a secret the
 // function logged.
 func (r *Runtime) Redact(values ...string) { r.logs.redact(values) }
 
-// logBuffer keeps the last max bytes written to it.
+// logBuffer keeps the end of the function's output and the values to show
+// as "[REDACTED]" in it.
 type logBuffer struct {
+	*tailbuffer.Buffer
 	mu      sync.Mutex
-	buf     bytes.Buffer
-	max     int
 	secrets []string
 }
 
-func (b *logBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	b.buf.Write(p)
-	if over := b.buf.Len() - b.max; over > 0 {
-		b.buf.Next(over)
-	}
-	return len(p), nil
-}
-
+// String returns the output kept, with the values redacted.
 func (b *logBuffer) String() string {
+	s := b.Buffer.String()
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	s := b.buf.String()
 	for _, v := range b.secrets {
 		s = strings.ReplaceAll(s, v, "[REDACTED]")
 	}
 	return s
-}
-
-func (b *logBuffer) contains(s string) bool {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return bytes.Contains(b.buf.Bytes(), []byte(s))
 }
 
 func (b *logBuffer) redact(values []string) {

@@ -9,6 +9,8 @@ import (
 	"net/http"
 	"sync"
 	"time"
+
+	"github.com/originlock/originlock/internal/tailbuffer"
 )
 
 // APIVersion is the Runtime API version served, the first element of every
@@ -75,7 +77,7 @@ func Start() (*Runtime, error) {
 		addr:        ln.Addr().String(),
 		queue:       make(chan *invocation),
 		closed:      make(chan struct{}),
-		logs:        &logBuffer{max: maxLogs},
+		logs:        &logBuffer{Buffer: tailbuffer.New(maxLogs)},
 		invocations: map[string]*invocation{},
 		initDone:    make(chan struct{}),
 		initFailed:  make(chan struct{}),

@@ -5,7 +5,6 @@ package motoserver
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -22,6 +21,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/feature/ec2/imds"
+	"github.com/originlock/originlock/internal/tailbuffer"
 )
 
 // Region and account moto answers for.
@@ -44,7 +44,7 @@ type Server struct {
 	URL string
 
 	cmd    *exec.Cmd
-	output *tailBuffer
+	output *tailbuffer.Buffer
 	exited chan struct{}
 	once   sync.Once
 }
@@ -64,7 +64,7 @@ func Start(ctx context.Context, env ...string) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := &tailBuffer{max: 16 << 10}
+	out := tailbuffer.New(16 << 10)
 	cmd.Stdout = out
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("motoserver: start %s: %w", path, err)
@@ -80,10 +80,10 @@ func Start(ctx context.Context, env ...string) (*Server, error) {
 	select {
 	case s.URL = <-urls:
 	case <-s.exited:
-		return nil, fmt.Errorf("motoserver: moto_server exited before listening:\n%s", out)
+		return nil, fmt.Errorf("motoserver: moto_server exited before listening:\n%s", s.outputTail())
 	case <-ctx.Done():
 		s.Close()
-		return nil, fmt.Errorf("motoserver: moto_server did not report its address: %w\n%s", ctx.Err(), out)
+		return nil, fmt.Errorf("motoserver: moto_server did not report its address: %w\n%s", ctx.Err(), s.outputTail())
 	}
 	if err := s.waitReady(ctx); err != nil {
 		s.Close()
@@ -117,7 +117,7 @@ func (s *Server) waitReady(ctx context.Context) error {
 		}
 		select {
 		case <-ctx.Done():
-			return fmt.Errorf("motoserver: %s did not answer: %w\n%s", s.URL, ctx.Err(), s.output)
+			return fmt.Errorf("motoserver: %s did not answer: %w\n%s", s.URL, ctx.Err(), s.outputTail())
 		case <-time.After(50 * time.Millisecond):
 		}
 	}
@@ -184,25 +184,5 @@ func (s *Server) Reset(ctx context.Context) error {
 	return nil
 }
 
-// tailBuffer keeps the last max bytes written to it.
-type tailBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-	max int
-}
-
-func (b *tailBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	b.buf.Write(p)
-	if over := b.buf.Len() - b.max; over > 0 {
-		b.buf.Next(over)
-	}
-	return len(p), nil
-}
-
-func (b *tailBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return strings.TrimSpace(b.buf.String())
-}
+// outputTail is the end of moto_server's output, for an error message.
+func (s *Server) outputTail() string { return strings.TrimSpace(s.output.String()) }

@@ -2,7 +2,6 @@ package cloudfront_test
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -13,6 +12,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudfront/types"
 	"github.com/aws/smithy-go"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
+
+	"github.com/originlock/originlock/internal/fixture"
 )
 
 // apiDouble is a test double of the CloudFront API with what moto lacks: an
@@ -48,7 +49,7 @@ func newAPIDouble() *apiDouble {
 func (d *apiDouble) add(id string, cfg *types.DistributionConfig) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	d.dists[id] = &distState{cfg: clone(cfg), etag: 1}
+	d.dists[id] = &distState{cfg: fixture.CloneConfig(cfg), etag: 1}
 }
 
 // fail queues errors that the next calls of op return, one per call.
@@ -67,7 +68,7 @@ func (d *apiDouble) count(op string) int {
 func (d *apiDouble) config(id string) *types.DistributionConfig {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	return clone(d.dists[id].cfg)
+	return fixture.CloneConfig(d.dists[id].cfg)
 }
 
 // begin counts a call and returns its injected fault, if any.
@@ -98,7 +99,7 @@ func (d *apiDouble) GetDistributionConfig(_ context.Context, in *cloudfront.GetD
 	if err != nil {
 		return nil, err
 	}
-	out := &cloudfront.GetDistributionConfigOutput{DistributionConfig: clone(s.cfg), ETag: aws.String(fmt.Sprintf("E%d", s.etag))}
+	out := &cloudfront.GetDistributionConfigOutput{DistributionConfig: fixture.CloneConfig(s.cfg), ETag: aws.String(fmt.Sprintf("E%d", s.etag))}
 	if s.etagBumpsTil > 0 {
 		s.etagBumpsTil--
 		s.etag++ // a concurrent editor changes the distribution right after our read
@@ -122,7 +123,7 @@ func (d *apiDouble) UpdateDistribution(_ context.Context, in *cloudfront.UpdateD
 	if aws.ToString(in.IfMatch) != fmt.Sprintf("E%d", s.etag) {
 		return nil, &types.PreconditionFailed{Message: aws.String("The precondition given in one or more of the request header fields evaluated to false.")}
 	}
-	s.old, s.cfg = s.cfg, clone(in.DistributionConfig)
+	s.old, s.cfg = s.cfg, fixture.CloneConfig(in.DistributionConfig)
 	s.etag++
 	s.pollsLeft, s.staleLeft = d.deployPolls, d.staleReads
 	return &cloudfront.UpdateDistributionOutput{ETag: aws.String(fmt.Sprintf("E%d", s.etag))}, nil
@@ -146,19 +147,7 @@ func (d *apiDouble) GetDistribution(_ context.Context, in *cloudfront.GetDistrib
 		s.pollsLeft--
 		status = "InProgress"
 	}
-	return &cloudfront.GetDistributionOutput{Distribution: &types.Distribution{Id: in.Id, Status: aws.String(status), DistributionConfig: clone(cfg)}}, nil
-}
-
-func clone(cfg *types.DistributionConfig) *types.DistributionConfig {
-	b, err := json.Marshal(cfg)
-	if err != nil {
-		panic(err)
-	}
-	var out types.DistributionConfig
-	if err := json.Unmarshal(b, &out); err != nil {
-		panic(err)
-	}
-	return &out
+	return &cloudfront.GetDistributionOutput{Distribution: &types.Distribution{Id: in.Id, Status: aws.String(status), DistributionConfig: fixture.CloneConfig(cfg)}}, nil
 }
 
 // Faults as the SDK reports them.

@@ -15,6 +15,7 @@ import (
 
 	"github.com/originlock/originlock/cloudfront"
 	"github.com/originlock/originlock/internal/clocktest"
+	"github.com/originlock/originlock/internal/fixture"
 	"github.com/originlock/originlock/rotation"
 )
 
@@ -143,7 +144,7 @@ func FuzzSetSecretChangesOnlyTheHeader(f *testing.F) {
 				}
 			}
 		}
-		want := clone(before)
+		want := fixture.CloneConfig(before)
 		for i := range want.Origins.Items {
 			o := &want.Origins.Items[i]
 			if !slices.Contains(selected, aws.ToString(o.Id)) {

@@ -2,7 +2,6 @@ package simulation
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"strings"
@@ -11,6 +10,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudfront"
 	"github.com/aws/aws-sdk-go-v2/service/cloudfront/types"
+
+	"github.com/originlock/originlock/internal/fixture"
 )
 
 // CloudFront is a test double of the CloudFront control plane with a model
@@ -63,7 +64,7 @@ func (c *CloudFront) Add(id string, cfg *types.DistributionConfig) {
 	if c.dists == nil {
 		c.dists, c.calls = map[string]*simDistribution{}, map[string]int{}
 	}
-	c.dists[id] = &simDistribution{etag: 1, versions: []*configVersion{{cfg: clone(cfg), at: c.Now(), switchAt: make([]time.Time, c.Edges), deployedAt: c.Now()}}}
+	c.dists[id] = &simDistribution{etag: 1, versions: []*configVersion{{cfg: fixture.CloneConfig(cfg), at: c.Now(), switchAt: make([]time.Time, c.Edges), deployedAt: c.Now()}}}
 }
 
 // Calls returns how many times op was called.
@@ -72,7 +73,7 @@ func (c *CloudFront) Calls(op string) int { return c.calls[op] }
 // Config returns the distribution's latest config.
 func (c *CloudFront) Config(id string) *types.DistributionConfig {
 	d := c.dists[id]
-	return clone(d.versions[len(d.versions)-1].cfg)
+	return fixture.CloneConfig(d.versions[len(d.versions)-1].cfg)
 }
 
 // EdgeHeader returns the value of header (matched case-insensitively) that
@@ -141,7 +142,7 @@ func (c *CloudFront) GetDistributionConfig(_ context.Context, in *cloudfront.Get
 	if err != nil {
 		return nil, err
 	}
-	return &cloudfront.GetDistributionConfigOutput{DistributionConfig: clone(d.versions[len(d.versions)-1].cfg), ETag: d.etagString()}, nil
+	return &cloudfront.GetDistributionConfigOutput{DistributionConfig: fixture.CloneConfig(d.versions[len(d.versions)-1].cfg), ETag: d.etagString()}, nil
 }
 
 // UpdateDistribution implements the CloudFront call.
@@ -157,7 +158,7 @@ func (c *CloudFront) UpdateDistribution(_ context.Context, in *cloudfront.Update
 		return nil, &types.PreconditionFailed{Message: aws.String("The precondition given in one or more of the request header fields evaluated to false.")}
 	}
 	now := c.Now()
-	v := &configVersion{cfg: clone(in.DistributionConfig), at: now, switchAt: make([]time.Time, c.Edges)}
+	v := &configVersion{cfg: fixture.CloneConfig(in.DistributionConfig), at: now, switchAt: make([]time.Time, c.Edges)}
 	var stragglers []int
 	v.deployedAt = now
 	for e := range v.switchAt {
@@ -176,7 +177,7 @@ func (c *CloudFront) UpdateDistribution(_ context.Context, in *cloudfront.Update
 	d.versions = append(d.versions, v)
 	d.etag++
 	if c.OnUpdate != nil {
-		c.OnUpdate(aws.ToString(in.Id), clone(v.cfg))
+		c.OnUpdate(aws.ToString(in.Id), fixture.CloneConfig(v.cfg))
 	}
 	return &cloudfront.UpdateDistributionOutput{ETag: d.etagString()}, nil
 }
@@ -200,7 +201,7 @@ func (c *CloudFront) GetDistribution(_ context.Context, in *cloudfront.GetDistri
 		status = "InProgress"
 	}
 	return &cloudfront.GetDistributionOutput{
-		Distribution: &types.Distribution{Id: in.Id, Status: aws.String(status), DistributionConfig: clone(shown.cfg)},
+		Distribution: &types.Distribution{Id: in.Id, Status: aws.String(status), DistributionConfig: fixture.CloneConfig(shown.cfg)},
 		ETag:         d.etagString(),
 	}, nil
 }
@@ -211,16 +212,4 @@ func randDuration(r *rand.Rand, max time.Duration) time.Duration {
 		return 0
 	}
 	return time.Duration(r.Int64N(int64(max) + 1))
-}
-
-func clone(cfg *types.DistributionConfig) *types.DistributionConfig {
-	b, err := json.Marshal(cfg)
-	if err != nil {
-		panic(err)
-	}
-	var out types.DistributionConfig
-	if err := json.Unmarshal(b, &out); err != nil {
-		panic(err)
-	}
-	return &out
 }

@@ -28,8 +28,9 @@ var (
 	ErrStalePending = errors.New("another version holds AWSPENDING")
 	// ErrNoCurrent: the secret has no AWSCURRENT value to rotate from.
 	ErrNoCurrent = errors.New("secret has no AWSCURRENT value")
-	// ErrNoPendingValue: setSecret ran before createSecret stored a value.
-	ErrNoPendingValue = errors.New("the pending version has no value yet (createSecret has not run)")
+	// ErrNoPendingValue: a step that needs the pending value (setSecret,
+	// finishSecret) ran before createSecret stored one.
+	ErrNoPendingValue = errors.New("the pending version has no value yet (createSecret has not stored one)")
 	// ErrMalformedSecret: a secret version does not hold a value in the
 	// configured format (WithJSONKey, WithPlainValue).
 	ErrMalformedSecret = secretvalue.ErrMalformed

@@ -151,6 +151,9 @@ func finishSecret(ctx context.Context, r *run) (string, error) {
 		return "", err
 	}
 	outcome := outcomeAlreadyCurrent
+	// The event's version: read to check it before the move, and handed to a
+	// Finisher after it (versions never change, so one read serves both).
+	var value Value
 	if !done {
 		// Never make a version current that holds no usable value: a
 		// finishSecret invoked by hand, or out of order, would otherwise leave
@@ -165,6 +168,7 @@ func finishSecret(ctx context.Context, r *run) (string, error) {
 		if err := secretvalue.Check(string(pending)); err != nil {
 			return "", fmt.Errorf("%s: %w", StagePending, err)
 		}
+		value = pending
 		in := &secretsmanager.UpdateSecretVersionStageInput{
 			SecretId:        aws.String(r.arn),
 			VersionStage:    aws.String(StageCurrent),
@@ -189,15 +193,16 @@ func finishSecret(ctx context.Context, r *run) (string, error) {
 	if !ok {
 		return outcome, nil
 	}
-	current, _, err := r.value(ctx, r.event.ClientRequestToken, "")
-	if err != nil {
-		return "", err
+	if done {
+		if value, _, err = r.value(ctx, r.event.ClientRequestToken, ""); err != nil {
+			return "", err
+		}
 	}
 	previous, _, err := r.optionalValue(ctx, StagePrevious)
 	if err != nil {
 		return "", err
 	}
-	if _, err := f.FinishSecret(ctx, FinishSecretRequest{SecretARN: r.arn, VersionID: r.event.ClientRequestToken, Current: current, Previous: previous}); err != nil {
+	if _, err := f.FinishSecret(ctx, FinishSecretRequest{SecretARN: r.arn, VersionID: r.event.ClientRequestToken, Current: value, Previous: previous}); err != nil {
 		return "", err
 	}
 	return outcome + "; target finished", nil

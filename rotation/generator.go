@@ -46,12 +46,11 @@ func NewRandomGenerator(length int) (Generator, error) {
 	if err := checkLength(length); err != nil {
 		return nil, err
 	}
-	return randomGenerator{length: length, rand: rand.Reader}, nil
+	return randomGenerator{length: length}, nil
 }
 
 type randomGenerator struct {
 	length int
-	rand   io.Reader
 }
 
 // Generate draws by rejection sampling: bytes ≥ 248 (= 4×62) are discarded so
@@ -61,7 +60,7 @@ func (g randomGenerator) Generate(context.Context) (string, error) {
 	out := make([]byte, 0, g.length)
 	buf := make([]byte, g.length+g.length/4+8)
 	for len(out) < g.length {
-		if _, err := io.ReadFull(g.rand, buf); err != nil {
+		if _, err := io.ReadFull(rand.Reader, buf); err != nil {
 			return "", fmt.Errorf("rotation: read random bytes: %w", err)
 		}
 		for _, b := range buf {

@@ -10,8 +10,6 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
-
-	"github.com/originlock/originlock/internal/secretvalue"
 )
 
 // The four steps, as Secrets Manager names them in the event's Step field.
@@ -53,13 +51,8 @@ var _ SecretsManagerAPI = (*secretsmanager.Client)(nil)
 type Handler struct {
 	sm     SecretsManagerAPI
 	target Target
-	format secretvalue.Format
-	gen    Generator
-	log    *slog.Logger
-	// expected is the secret the handler serves ("" for any).
-	expected string
-	settle   time.Duration
-	clock    Clock
+	// options as configured, with gen always set.
+	options
 }
 
 // NewHandler returns a Handler that rotates secrets with sm and applies each
@@ -86,16 +79,7 @@ func NewHandler(sm SecretsManagerAPI, target Target, opts ...Option) (*Handler, 
 		}
 		o.gen = gen
 	}
-	return &Handler{
-		sm:       sm,
-		target:   target,
-		format:   o.format,
-		gen:      o.gen,
-		log:      o.logger,
-		expected: o.expected,
-		settle:   o.settle,
-		clock:    o.clock,
-	}, nil
+	return &Handler{sm: sm, target: target, options: o}, nil
 }
 
 // Handle runs the step the event names. It is the function to pass to
@@ -114,7 +98,7 @@ func NewHandler(sm SecretsManagerAPI, target Target, opts ...Option) (*Handler, 
 // with its stack, and returned as ErrPanic.
 func (h *Handler) Handle(ctx context.Context, event events.SecretsManagerSecretRotationEvent) (err error) {
 	r := &run{h: h, event: event, arn: event.SecretID}
-	r.log = h.log.With("step", r.safeStep(), "secret", printable(event.SecretID, maxSecretIDLength), "version", printable(event.ClientRequestToken, maxTokenLength))
+	r.log = h.logger.With("step", r.safeStep(), "secret", printable(event.SecretID, maxSecretIDLength), "version", printable(event.ClientRequestToken, maxTokenLength))
 	start := time.Now()
 	defer func() {
 		if p := recover(); p != nil {

@@ -4,8 +4,9 @@
 // origin can refuse every request that did not come through CloudFront.
 //
 // UpdateDistribution replaces a distribution's whole configuration, so
-// OriginHeader reads it with GetDistributionConfig, changes only the header
-// value on the selected origins, and sends the rest back as read, guarded by
+// OriginHeader reads it with GetDistributionConfig, sets only its own header
+// on the selected origins (adding it to an origin that lacks it), and sends
+// the rest back as read, guarded by
 // the ETag (If-Match). The configuration travels through the AWS SDK's types:
 // a field CloudFront added after the pinned SDK version would not survive
 // the round trip, so keep github.com/aws/aws-sdk-go-v2/service/cloudfront

@@ -41,7 +41,7 @@ func Check(name string) error {
 		return fmt.Errorf("%w: %d characters, more than %d", ErrInvalid, len(name), MaxLength)
 	}
 	for i := 0; i < len(name); i++ {
-		if !IsTokenChar(name[i]) {
+		if !isTokenChar(name[i]) {
 			return fmt.Errorf("%w: %q has a character not allowed in a header name at byte %d", ErrInvalid, name, i)
 		}
 	}
@@ -63,15 +63,15 @@ func IsToken(name string) bool {
 		return false
 	}
 	for i := 0; i < len(name); i++ {
-		if !IsTokenChar(name[i]) {
+		if !isTokenChar(name[i]) {
 			return false
 		}
 	}
 	return true
 }
 
-// IsTokenChar reports whether c may appear in an HTTP field name (tchar).
-func IsTokenChar(c byte) bool {
+// isTokenChar reports whether c may appear in an HTTP field name (tchar).
+func isTokenChar(c byte) bool {
 	switch {
 	case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
 		return true

@@ -141,7 +141,7 @@ func (v *Verifier) Verify(ctx context.Context, value string) (Decision, error) {
 	if d := s.match(value, now); d != Deny {
 		return d, nil
 	}
-	if secretvalue.Check(value) != nil {
+	if !secretvalue.Valid(value) {
 		return Deny, nil // never a valid value: no read needed
 	}
 	return v.verifyMiss(ctx, value, now)

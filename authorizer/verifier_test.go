@@ -101,6 +101,28 @@ func TestVerifyStages(t *testing.T) {
 	}
 }
 
+// TestDenyWithoutReadAllocatesNothing: a value that can never be valid — a
+// missing header above all, the usual probe of the origin — is refused
+// without a read and without building an error.
+func TestDenyWithoutReadAllocatesNothing(t *testing.T) {
+	e := newVerifierEnv(t)
+	e.verify(t, valCurrent) // the first read
+	for _, value := range []string{"", " " + valCurrent, strings.Repeat("x", authorizer.MaxValueLength+1), "a\x00b"} {
+		var d authorizer.Decision
+		var err error
+		allocs := testing.AllocsPerRun(100, func() { d, err = e.v.Verify(context.Background(), value) })
+		if d != authorizer.Deny || err != nil {
+			t.Errorf("Verify(%.12q...) = %v, %v; want Deny, nil", value, d, err)
+		}
+		if allocs != 0 {
+			t.Errorf("Verify(%.12q...) made %v allocations, want 0", value, allocs)
+		}
+	}
+	if n := e.sm.count("DescribeSecret"); n != 1 {
+		t.Errorf("DescribeSecret calls = %d, want 1 (the first read only)", n)
+	}
+}
+
 func TestPreviousGraceWindow(t *testing.T) {
 	e := newVerifierEnv(t, authorizer.WithPreviousGrace(15*time.Minute))
 	if got := e.verify(t, valCurrent); got != authorizer.AllowCurrent {

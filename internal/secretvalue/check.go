@@ -16,18 +16,50 @@ var ErrInvalidValue = errors.New("invalid header value")
 // 1 to MaxLength characters of printable ASCII, without leading or trailing
 // spaces (proxies trim them, so they would not compare equal at the origin).
 func Check(value string) error {
+	switch f, at := find(value); f {
+	case empty:
+		return fmt.Errorf("%w: empty", ErrInvalidValue)
+	case tooLong:
+		return fmt.Errorf("%w: %d characters, more than CloudFront's %d", ErrInvalidValue, len(value), MaxLength)
+	case edgeSpace:
+		return fmt.Errorf("%w: leading or trailing space", ErrInvalidValue)
+	case notPrintable:
+		return fmt.Errorf("%w: byte %d is not printable ASCII", ErrInvalidValue, at)
+	}
+	return nil
+}
+
+// Valid reports whether Check accepts value, without building an error: the
+// authorizer asks it of every value it refuses.
+func Valid(value string) bool {
+	f, _ := find(value)
+	return f == none
+}
+
+// fault is what Check finds wrong with a value.
+type fault int
+
+const (
+	none fault = iota
+	empty
+	tooLong
+	edgeSpace
+	notPrintable // at the byte find returns
+)
+
+func find(value string) (fault, int) {
 	switch {
 	case value == "":
-		return fmt.Errorf("%w: empty", ErrInvalidValue)
+		return empty, 0
 	case len(value) > MaxLength:
-		return fmt.Errorf("%w: %d characters, more than CloudFront's %d", ErrInvalidValue, len(value), MaxLength)
+		return tooLong, 0
 	case value[0] == ' ' || value[len(value)-1] == ' ':
-		return fmt.Errorf("%w: leading or trailing space", ErrInvalidValue)
+		return edgeSpace, 0
 	}
 	for i := 0; i < len(value); i++ {
 		if c := value[i]; c < 0x20 || c > 0x7e {
-			return fmt.Errorf("%w: byte %d is not printable ASCII", ErrInvalidValue, i)
+			return notPrintable, i
 		}
 	}
-	return nil
+	return none, 0
 }

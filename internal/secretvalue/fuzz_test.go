@@ -98,7 +98,7 @@ var checkMessage = regexp.MustCompile(`^invalid header value: (empty|\d+ charact
 
 // FuzzCheck: Check accepts exactly the values CloudFront can send — 1 to
 // 1783 bytes of printable ASCII, no space at either end — and its errors
-// carry nothing of the value.
+// carry nothing of the value. Valid agrees with it.
 func FuzzCheck(f *testing.F) {
 	for _, s := range []string{"", "a", " a", "a ", "a b", "\x00", "\x7f", "ü", strings.Repeat("x", MaxLength), strings.Repeat("x", MaxLength+1), "Qz9k\r\nX: y"} {
 		f.Add(s)
@@ -113,6 +113,9 @@ func FuzzCheck(f *testing.F) {
 		}
 		if (err == nil) != want {
 			t.Fatalf("Check(%d bytes) = %v, want accepted %v", len(value), err, want)
+		}
+		if Valid(value) != want {
+			t.Fatalf("Valid(%d bytes) = %v, want %v", len(value), !want, want)
 		}
 		if err != nil && (!errors.Is(err, ErrInvalidValue) || !checkMessage.MatchString(err.Error())) {
 			t.Fatalf("Check error is not a fixed template: %q", err.Error())

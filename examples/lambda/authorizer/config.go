@@ -58,7 +58,7 @@ func parseConfig(lookup func(string) (string, bool)) (config, error) {
 	if c.authorizerType == typeRESTToken {
 		// The token source names the header in API Gateway; the function
 		// receives only the value.
-		if _, set := lookup(envHeaderName); set {
+		if env.String(envHeaderName, "") != "" {
 			env.Invalid(envHeaderName, "no value with AUTHORIZER_TYPE=rest-token (the token source names the header)")
 		}
 	} else {

@@ -46,6 +46,19 @@ func TestParseConfigAll(t *testing.T) {
 	}
 }
 
+// TestBlankHeaderNameWithToken: a blank variable counts as not set (the
+// contract in examples/lambda/README.md), so a template that always sets
+// HEADER_NAME may leave it empty for rest-token.
+func TestBlankHeaderNameWithToken(t *testing.T) {
+	c, err := parseConfig(envconfig.Map(map[string]string{"SECRET_ID": "s", "AUTHORIZER_TYPE": "rest-token", "HEADER_NAME": " "}))
+	if err != nil {
+		t.Fatalf("parseConfig: %v", err)
+	}
+	if c.authorizerType != typeRESTToken || c.headerName != "" {
+		t.Errorf("type %q, header %q; want rest-token with no header name", c.authorizerType, c.headerName)
+	}
+}
+
 func TestParseConfigErrors(t *testing.T) {
 	cases := map[string]struct {
 		env  map[string]string

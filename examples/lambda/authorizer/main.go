@@ -16,7 +16,6 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
-	"time"
 
 	"github.com/aws/aws-lambda-go/lambda"
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
@@ -25,9 +24,6 @@ import (
 	"github.com/originlock/originlock/authorizer"
 	"github.com/originlock/originlock/internal/envconfig"
 )
-
-// initReadTimeout bounds the first read during Lambda's 10-second init.
-const initReadTimeout = 5 * time.Second
 
 func main() {
 	cfg, err := parseConfig(os.LookupEnv)
@@ -42,11 +38,11 @@ func main() {
 		logger.Error("authorizer function: cannot start", "error", err.Error())
 		os.Exit(1)
 	}
-	loadCtx, cancel := context.WithTimeout(ctx, initReadTimeout)
-	if err := v.Load(loadCtx); err != nil {
+	// The read is bounded by authorizer.DefaultReadTimeout (5 s), well inside
+	// Lambda's 10 s init.
+	if err := v.Load(ctx); err != nil {
 		logger.Warn("authorizer function: first read of the secret failed; requests will retry it", "error", err.Error())
 	}
-	cancel()
 	logger.Info("authorizer function ready", "secret", cfg.secretID, "type", cfg.authorizerType, "header", cfg.headerName)
 	lambda.Start(handler(v, cfg))
 }

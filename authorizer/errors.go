@@ -6,8 +6,9 @@ import (
 )
 
 // ErrUnavailable reports that the Verifier cannot decide: the secret could
-// not be read (or not recently enough), or an unknown value arrived within the
-// refresh cooldown. The error is an *UnavailableError.
+// not be read (or not recently enough), an unknown value arrived within the
+// refresh cooldown, or the request's context ended while it waited for a
+// read. The error is an *UnavailableError.
 //
 // The API Gateway adapters return it as the Lambda's error, which API
 // Gateway answers with 500 and, unlike a Deny policy, does not cache: a value

@@ -143,14 +143,15 @@ func (v *Verifier) read(ctx context.Context) (*snapshot, error) {
 	if err != nil {
 		return nil, v.readFailed(now, fmt.Errorf("DescribeSecret: %w", err))
 	}
-	if versionWith(desc, stageCurrent) == "" {
+	currentID := versionWith(desc, stageCurrent)
+	if currentID == "" {
 		return nil, v.readFailed(now, errors.New("the secret has no AWSCURRENT version"))
 	}
 
 	prev := v.snap.Load()
 	s := &snapshot{
 		current: values[0], pending: values[1], previous: values[2],
-		currentID:  versionWith(desc, stageCurrent),
+		currentID:  currentID,
 		pendingID:  versionWith(desc, stagePending),
 		previousID: versionWith(desc, stagePrevious),
 		readAt:     now,

@@ -45,7 +45,8 @@ type snapshot struct {
 	previousUntil time.Time
 	// Version IDs, to notice a rotation between two reads.
 	currentID, pendingID, previousID string
-	// readAt is when Secrets Manager last answered; staleness counts from it.
+	// readAt is when the read started, just before its calls; staleness
+	// counts from it.
 	readAt time.Time
 	// refreshAt is when the next read is due.
 	refreshAt time.Time

@@ -53,8 +53,9 @@ var _ SecretsManagerAPI = (*secretsmanager.Client)(nil)
 //     secret's LastChangedDate, or the next pending version's creation), so
 //     that the window never ends early; a later change to the secret does not
 //     extend a window already computed.
-//   - An empty value, one longer than MaxValueLength, or one that is not
-//     printable ASCII is denied without a read.
+//   - An empty value, one longer than MaxValueLength, one with a leading or
+//     trailing space, or one that is not printable ASCII is denied without a
+//     read.
 //
 // The first Verify makes the first read; a Lambda may call Load during init
 // to make it then.
@@ -118,7 +119,8 @@ func NewVerifier(sm SecretsManagerAPI, secretID string, opts ...Option) (*Verifi
 // init, where the read costs no request any latency.
 //
 // A failed Load does not hold requests back: the first Verify reads again at
-// once, instead of waiting out the refresh cooldown.
+// once, instead of waiting out the refresh cooldown. As every read, it is
+// bounded by WithReadTimeout, not by ctx's deadline.
 func (v *Verifier) Load(ctx context.Context) error {
 	_, err := v.snapshot(ctx, v.opts.clock.Now())
 	if err != nil {

@@ -35,12 +35,18 @@ func WithContextKey(key string) AdapterOption {
 	return func(a *adapter) { a.contextKey = key }
 }
 
+// mustHeaderName panics, naming caller, if header is not a valid header name.
+func mustHeaderName(caller, header string) {
+	if !headername.IsToken(header) {
+		panic(fmt.Sprintf("authorizer: %s: %q is not a valid header name", caller, header))
+	}
+}
+
+// newAdapter makes the adapter of caller; header is checked by the callers
+// that take one (RESTToken does not).
 func newAdapter(v *Verifier, header, caller string, opts []AdapterOption) *adapter {
 	if v == nil {
 		panic("authorizer: " + caller + ": nil Verifier")
-	}
-	if caller != "RESTToken" && !headername.IsToken(header) {
-		panic(fmt.Sprintf("authorizer: %s: %q is not a valid header name", caller, header))
 	}
 	a := &adapter{v: v, header: header, lower: strings.ToLower(header)}
 	for _, opt := range opts {
@@ -67,6 +73,7 @@ func (a *adapter) context(d Decision) map[string]any {
 // header sent more than once is denied. It panics if header is not a valid
 // header name.
 func RESTRequest(v *Verifier, header string, opts ...AdapterOption) func(context.Context, events.APIGatewayCustomAuthorizerRequestTypeRequest) (events.APIGatewayCustomAuthorizerResponse, error) {
+	mustHeaderName("RESTRequest", header)
 	a := newAdapter(v, header, "RESTRequest", opts)
 	return func(ctx context.Context, e events.APIGatewayCustomAuthorizerRequestTypeRequest) (events.APIGatewayCustomAuthorizerResponse, error) {
 		value, _ := restHeader(e.Headers, e.MultiValueHeaders, a.header)
@@ -99,6 +106,7 @@ func (a *adapter) restResponse(ctx context.Context, value, methodARN string) (ev
 // than once arrives comma-joined and is denied without a read. It panics if
 // header is not a valid header name.
 func HTTPAPI(v *Verifier, header string, opts ...AdapterOption) func(context.Context, events.APIGatewayV2CustomAuthorizerV2Request) (events.APIGatewayV2CustomAuthorizerSimpleResponse, error) {
+	mustHeaderName("HTTPAPI", header)
 	a := newAdapter(v, header, "HTTPAPI", opts)
 	return func(ctx context.Context, e events.APIGatewayV2CustomAuthorizerV2Request) (events.APIGatewayV2CustomAuthorizerSimpleResponse, error) {
 		d, err := a.v.Verify(ctx, a.httpHeader(e.Headers))
@@ -112,6 +120,7 @@ func HTTPAPI(v *Verifier, header string, opts ...AdapterOption) func(context.Con
 // HTTPAPIIAM is HTTPAPI for authorizers configured for IAM policy responses:
 // the policy covers every route of the stage, derived from routeArn.
 func HTTPAPIIAM(v *Verifier, header string, opts ...AdapterOption) func(context.Context, events.APIGatewayV2CustomAuthorizerV2Request) (events.APIGatewayV2CustomAuthorizerIAMPolicyResponse, error) {
+	mustHeaderName("HTTPAPIIAM", header)
 	a := newAdapter(v, header, "HTTPAPIIAM", opts)
 	return func(ctx context.Context, e events.APIGatewayV2CustomAuthorizerV2Request) (events.APIGatewayV2CustomAuthorizerIAMPolicyResponse, error) {
 		d, err := a.v.Verify(ctx, a.httpHeader(e.Headers))

@@ -1,11 +1,6 @@
 package authorizer
 
-import (
-	"fmt"
-	"net/http"
-
-	"github.com/originlock/originlock/internal/headername"
-)
+import "net/http"
 
 // Middleware protects an origin that is not behind API Gateway (an ALB
 // target, an ECS service, a Lambda function URL through lambdaurl.Wrap): a
@@ -20,9 +15,7 @@ func Middleware(v *Verifier, header string, next http.Handler) http.Handler {
 	if v == nil || next == nil {
 		panic("authorizer: Middleware: nil Verifier or handler")
 	}
-	if !headername.IsToken(header) {
-		panic(fmt.Sprintf("authorizer: Middleware: %q is not a valid header name", header))
-	}
+	mustHeaderName("Middleware", header)
 	key := http.CanonicalHeaderKey(header)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var value string

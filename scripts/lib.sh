@@ -26,7 +26,9 @@ go_tool() {
 	fi
 	echo "--- building $name $version into .cache/bin"
 	mkdir -p "$TOOLS"
-	GOBIN="$TOOLS" GOFLAGS=-mod=mod go install "$pkg@$version"
+	# "|| return": callers may run with set +e (scripts/test's fetch), and a
+	# failed build must neither stamp the version nor report success.
+	GOBIN="$TOOLS" GOFLAGS=-mod=mod go install "$pkg@$version" || return
 	echo "$version" >"$stamp"
 }
 

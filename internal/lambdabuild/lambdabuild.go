@@ -16,6 +16,10 @@ import (
 // Flags are scripts/build-lambdas's BUILD_FLAGS; a test keeps them in step.
 var Flags = []string{"-tags", "lambda.norpc", "-trimpath", "-buildvcs=false", "-ldflags=-s -w -buildid="}
 
+// Unset are the variables scripts/build-lambdas unsets so that the caller's
+// environment cannot change the binary (a test keeps them in step too).
+var Unset = []string{"GOFLAGS", "GOEXPERIMENT", "GOAMD64", "GOARM64"}
+
 // ModuleDir returns the root directory of the originlock module, found from
 // the current directory as the go command finds it.
 func ModuleDir(ctx context.Context) (string, error) {
@@ -36,7 +40,10 @@ func Build(ctx context.Context, moduleDir, name, goarch, out string) error {
 	args := append(append([]string{"build"}, Flags...), "-o", out, "./examples/lambda/"+name)
 	cmd := exec.CommandContext(ctx, "go", args...) // #nosec G204 -- go build of a function name checked against examples/lambda by the compiler
 	cmd.Dir = moduleDir
-	cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS=linux", "GOARCH="+goarch, "GOFLAGS=", "GOEXPERIMENT=")
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS=linux", "GOARCH="+goarch)
+	for _, name := range Unset {
+		cmd.Env = append(cmd.Env, name+"=")
+	}
 	var output bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &output, &output
 	if err := cmd.Run(); err != nil {

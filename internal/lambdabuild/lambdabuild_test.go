@@ -31,7 +31,7 @@ func TestFlagsMatchScript(t *testing.T) {
 	if !strings.Contains(string(script), "\n"+want+"\n") {
 		t.Errorf("scripts/build-lambdas does not set %s", want)
 	}
-	for _, want := range []string{"CGO_ENABLED=0", "GOOS=linux"} {
+	for _, want := range []string{"CGO_ENABLED=0", "GOOS=linux", "\nunset " + strings.Join(Unset, " ") + "\n"} {
 		if !strings.Contains(string(script), want) {
 			t.Errorf("scripts/build-lambdas does not set %s", want)
 		}

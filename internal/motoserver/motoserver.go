@@ -80,10 +80,10 @@ func Start(ctx context.Context, env ...string) (*Server, error) {
 	select {
 	case s.URL = <-urls:
 	case <-s.exited:
-		return nil, fmt.Errorf("motoserver: moto_server exited before listening:\n%s", s.outputTail())
+		return nil, fmt.Errorf("motoserver: moto_server exited before listening:\n%s", s.Output())
 	case <-ctx.Done():
 		s.Close()
-		return nil, fmt.Errorf("motoserver: moto_server did not report its address: %w\n%s", ctx.Err(), s.outputTail())
+		return nil, fmt.Errorf("motoserver: moto_server did not report its address: %w\n%s", ctx.Err(), s.Output())
 	}
 	if err := s.waitReady(ctx); err != nil {
 		s.Close()
@@ -117,7 +117,7 @@ func (s *Server) waitReady(ctx context.Context) error {
 		}
 		select {
 		case <-ctx.Done():
-			return fmt.Errorf("motoserver: %s did not answer: %w\n%s", s.URL, ctx.Err(), s.outputTail())
+			return fmt.Errorf("motoserver: %s did not answer: %w\n%s", s.URL, ctx.Err(), s.Output())
 		case <-time.After(50 * time.Millisecond):
 		}
 	}
@@ -137,7 +137,7 @@ func (s *Server) Close() {
 }
 
 // Output returns the last lines moto_server logged, for failure messages.
-func (s *Server) Output() string { return s.output.String() }
+func (s *Server) Output() string { return strings.TrimSpace(s.output.String()) }
 
 // Environ returns the environment variables that point an AWS SDK or the AWS
 // CLI at this server: AWS_ENDPOINT_URL, test credentials and the region.
@@ -183,6 +183,3 @@ func (s *Server) Reset(ctx context.Context) error {
 	}
 	return nil
 }
-
-// outputTail is the end of moto_server's output, for an error message.
-func (s *Server) outputTail() string { return strings.TrimSpace(s.output.String()) }

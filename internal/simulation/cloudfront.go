@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
-	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -83,10 +82,10 @@ func (c *CloudFront) EdgeHeader(id string, edge int, origin, header string) stri
 	now := c.Now()
 	for i := len(d.versions) - 1; i >= 0; i-- {
 		if v := d.versions[i]; !v.switchAt[edge].After(now) {
-			return HeaderValue(v.cfg, origin, header)
+			return fixture.HeaderValue(v.cfg, origin, header)
 		}
 	}
-	return HeaderValue(d.versions[0].cfg, origin, header)
+	return fixture.HeaderValue(d.versions[0].cfg, origin, header)
 }
 
 // Deployed reports whether every edge (stragglers included) has switched to
@@ -100,24 +99,6 @@ func (c *CloudFront) Deployed(id string) bool {
 		}
 	}
 	return true
-}
-
-// HeaderValue returns the value of header on origin in cfg, or "".
-func HeaderValue(cfg *types.DistributionConfig, origin, header string) string {
-	if cfg == nil || cfg.Origins == nil {
-		return ""
-	}
-	for _, o := range cfg.Origins.Items {
-		if aws.ToString(o.Id) != origin || o.CustomHeaders == nil {
-			continue
-		}
-		for _, h := range o.CustomHeaders.Items {
-			if strings.EqualFold(aws.ToString(h.HeaderName), header) {
-				return aws.ToString(h.HeaderValue)
-			}
-		}
-	}
-	return ""
 }
 
 func (c *CloudFront) begin(op string, id *string) (*simDistribution, error) {

@@ -18,6 +18,7 @@ import (
 
 	"github.com/originlock/originlock/authorizer"
 	"github.com/originlock/originlock/cloudfront"
+	"github.com/originlock/originlock/internal/fixture"
 	"github.com/originlock/originlock/internal/simulation"
 	"github.com/originlock/originlock/rotation"
 )
@@ -289,7 +290,7 @@ func (s *sim) stage(label string) string {
 // any AWSPREVIOUS grace must accept it.
 func (s *sim) checkUpdate(id string, cfg *cftypes.DistributionConfig) {
 	s.c.Updates++
-	v := simulation.HeaderValue(cfg, "api", header)
+	v := fixture.HeaderValue(cfg, "api", header)
 	s.note("UpdateDistribution %s: %s", id, s.labelOf(v))
 	if v != s.stage(simulation.Current) && v != s.stage(simulation.Pending) {
 		s.broken("CloudFront was given %s, which is neither AWSCURRENT nor AWSPENDING", s.labelOf(v))
@@ -551,7 +552,7 @@ func (s *sim) rotate() {
 	}
 	s.superseded = append(s.superseded, supersededValue{value: before, at: s.w.Now()})
 	for _, d := range s.dists {
-		if got := simulation.HeaderValue(s.cf.Config(d), "api", header); got != after {
+		if got := fixture.HeaderValue(s.cf.Config(d), "api", header); got != after {
 			s.broken("distribution %s does not carry AWSCURRENT after the rotation", d)
 		}
 	}

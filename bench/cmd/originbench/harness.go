@@ -229,8 +229,8 @@ func percentile(ds []time.Duration, p float64) time.Duration {
 	return s[min(max(i, 0), len(s)-1)]
 }
 
-func median(ds []time.Duration) time.Duration {
-	s := slices.Clone(ds)
+func median[T ~int | ~int64 | ~float64](xs []T) T {
+	s := slices.Clone(xs)
 	slices.Sort(s)
 	n := len(s)
 	if n == 0 {

@@ -23,19 +23,9 @@ type benchStats struct {
 	allocs []float64
 }
 
-func (b benchStats) medianNs() float64  { return medianF(b.ns) }
+func (b benchStats) medianNs() float64  { return median(b.ns) }
 func (b benchStats) maxAllocs() float64 { return slices.Max(b.allocs) }
 func (b benchStats) maxBytes() float64  { return slices.Max(b.bytes) }
-
-func medianF(xs []float64) float64 {
-	s := slices.Clone(xs)
-	slices.Sort(s)
-	n := len(s)
-	if n%2 == 1 {
-		return s[n/2]
-	}
-	return (s[n/2-1] + s[n/2]) / 2
-}
 
 // runMicro runs the authorizer package's benchmarks and parses their output.
 func (e *env) runMicro(ctx context.Context) (map[string]*benchStats, []string, error) {

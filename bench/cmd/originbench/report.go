@@ -8,7 +8,6 @@ import (
 // section is one figure of BENCHMARKS.md: what was measured and how, the
 // command that measures it alone, and a table.
 type section struct {
-	id      string // -only name
 	title   string
 	what    string // markdown: what is measured, and how
 	command string

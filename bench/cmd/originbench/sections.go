@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -73,7 +74,6 @@ var microCases = []microCase{
 
 func microSection(res *results, m *microResult) *section {
 	s := &section{
-		id:    "micro",
 		title: "Authorizer: verify path and handlers (go test -bench)",
 		what: `The authorizer package's benchmarks, run 5 times each; the table gives the median ns/op (and the range), B/op and allocs/op (the largest of the 5 runs).
 The Verifier is warm (its first read done) over a Secrets Manager test double, so no call is made: this is the per-request cost once the secret is cached.
@@ -112,39 +112,22 @@ Baseline: the Python authorizer's handler called in-process in a loop (bench/aut
 			verdictText = verdict(ok)
 		}
 		s.row("`"+strings.TrimPrefix(c.bench, "Benchmark")+"`", c.what, goalText, ns(st.medianNs()),
-			ns(minF(st.ns))+" – "+ns(maxF(st.ns)), fmt.Sprintf("%.0f", st.maxBytes()), fmt.Sprintf("%.0f", st.maxAllocs()), base, verdictText)
+			ns(slices.Min(st.ns))+" – "+ns(slices.Max(st.ns)), fmt.Sprintf("%.0f", st.maxBytes()), fmt.Sprintf("%.0f", st.maxAllocs()), base, verdictText)
 	}
 	for _, name := range m.order {
 		if !seen[name] {
 			st := m.stats[name]
-			s.row("`"+strings.TrimPrefix(name, "Benchmark")+"`", "", "—", ns(st.medianNs()), ns(minF(st.ns))+" – "+ns(maxF(st.ns)),
+			s.row("`"+strings.TrimPrefix(name, "Benchmark")+"`", "", "—", ns(st.medianNs()), ns(slices.Min(st.ns))+" – "+ns(slices.Max(st.ns)),
 				fmt.Sprintf("%.0f", st.maxBytes()), fmt.Sprintf("%.0f", st.maxAllocs()), base, "—")
 		}
 	}
 	return s
 }
 
-func minF(xs []float64) float64 {
-	m := xs[0]
-	for _, x := range xs {
-		m = min(m, x)
-	}
-	return m
-}
-
-func maxF(xs []float64) float64 {
-	m := xs[0]
-	for _, x := range xs {
-		m = max(m, x)
-	}
-	return m
-}
-
 // --- size ------------------------------------------------------------------
 
 func sizeSection(res *results, bins []binary, deps int64, unneeded []string) *section {
 	s := &section{
-		id:    "size",
 		title: "Binary size",
 		what: `The Lambda bootstraps built exactly as scripts/build-lambdas builds them (internal/lambdabuild: CGO_ENABLED=0, -trimpath, -ldflags "-s -w", so stripped; the AWS SDK linked).
 The goal, ≤ 10 MB stripped, is the authorizer's (the issue sets it with the authorizer's cold start); it is checked as 10 MB = 10,000,000 bytes, the stricter reading (10 MiB would be 10,485,760). The rotation function's sizes are given for reference.
@@ -176,7 +159,6 @@ Baseline: the Python authorizer's own files are a few KB, but it needs boto3 and
 
 func throughputSection(res *results, tps []throughputResult, ip inProcess, f flags) *section {
 	s := &section{
-		id:    "throughput",
 		title: "Authorizer: throughput and Secrets Manager calls per request, against the same moto",
 		what: fmt.Sprintf(`Each function runs as its bootstrap in a fresh execution environment of internal/lambdaruntime (the fake Lambda Runtime API) and is invoked one request at a time, as Lambda feeds one execution environment, for %v after one warm-up invocation; every request carries AWSCURRENT (a REST API REQUEST event) and must be allowed.
 The Go function is the built examples/lambda/authorizer bootstrap (defaults: 5 min TTL); the baseline is bench/authorizer-baseline (Python and boto3, with a Runtime API loop over one keep-alive connection), which calls GetSecretValue on every request, as blog posts do.
@@ -204,7 +186,6 @@ Peak RSS is the function process's VmHWM after the run. No goal is set for throu
 
 func coldStartSection(res *results, fns []function, cs [][]coldStart, f flags) *section {
 	s := &section{
-		id:    "coldstart",
 		title: "Cold start",
 		what: fmt.Sprintf(`Time from just before the bootstrap process is started to the first response, through internal/lambdaruntime: process start, init (Go: AWS SDK config loaded with config.LoadDefaultConfig and the secret read during init by Verifier.Load; Python: boto3 imported and its client created at module load), the Runtime API's first /next, and the first invocation (Python: its GetSecretValue).
 "init" ends at the function's first GET /invocation/next.
@@ -216,13 +197,13 @@ Goal: the Go median is at most 1/3 of the Python median.`, f.coldRuns),
 	var medians []time.Duration
 	for i, fn := range fns {
 		var inits, firsts []time.Duration
-		var rss []time.Duration // KiB stored as Duration to reuse median
+		var rss []int // KiB
 		for _, c := range cs[i] {
-			inits, firsts, rss = append(inits, c.init), append(firsts, c.first), append(rss, time.Duration(c.rssKiB))
+			inits, firsts, rss = append(inits, c.init), append(firsts, c.first), append(rss, c.rssKiB)
 		}
 		medians = append(medians, median(firsts))
 		s.row(fn.name, fmt.Sprintf("%d", len(cs[i])), ms(median(inits)), ms(median(firsts)), ms(percentile(firsts, 0))+" – "+ms(percentile(firsts, 100)),
-			mib(int(median(rss))), cs[i][0].calls.String())
+			mib(median(rss)), cs[i][0].calls.String())
 	}
 	if len(medians) == 2 {
 		ratio := float64(medians[0]) / float64(medians[1])
@@ -251,7 +232,6 @@ func baselineCalls(perRequest float64, requests int) string {
 
 func steadySection(res *results, rs []steadyResult, basePerRequest float64) *section {
 	s := &section{
-		id:    "steady",
 		title: "Authorizer: Secrets Manager calls in steady state (simulated time)",
 		what: `One Verifier (one container) over moto through the counting proxy, with a fake clock (authorizer.WithClock): after its first read (Load, as the Lambda makes it during init; counted apart), 1,000 requests a second carrying AWSCURRENT, the clock advanced 1 ms per request, for the simulated duration shown.
 The secret has AWSCURRENT and AWSPREVIOUS, as between rotations. Reads are due every TTL, spread between TTL/2 and TTL.
@@ -274,7 +254,6 @@ Baseline: the per-request-fetch authorizer makes one call per request (its calls
 
 func floodSection(res *results, rs []floodResult, basePerRequest float64) *section {
 	s := &section{
-		id:    "flood",
 		title: "Authorizer: a flood of random header values (simulated time)",
 		what: `One warm Verifier (default TTL 5 min, refresh cooldown 5 s) over moto through the counting proxy, fake clock: for 60 simulated seconds, 1,000 requests a second carrying AWSCURRENT and, mixed in, random 64-character values at the rate shown.
 An unknown value makes a read (one DescribeSecret; GetSecretValue only for versions not seen before) at most once per cooldown; within the cooldown unknown values are refused with ErrUnavailable (API Gateway: 500, not cached), after a fresh read with Deny.
@@ -303,7 +282,6 @@ Baseline: one call per request, legitimate or not.`,
 
 func rotationSection(res *results, steps []stepCalls, late awsproxy.Counts) *section {
 	s := &section{
-		id:    "rotation",
 		title: "Rotation: API calls per full rotation, and on re-runs",
 		what: `rotation.Handler over cloudfront.OriginHeader with one distribution in moto, every call counted by the proxy (SDK retries would count too; there were none). Secrets Manager's part (RotateSecret, then invoking each step) is played by internal/fixture with an uncounted client.
 Each step runs twice in a row, as a retry after a lost response would (the re-run columns); afterwards the whole rotation is run again, as a late retry of a finished rotation.
@@ -361,7 +339,6 @@ func simulatedCloudFront(d time.Duration) func(*clocktest.Clock) awsproxy.Option
 
 func scalingSection(res *results, real, sim []scaleResult, f flags) *section {
 	s := &section{
-		id:    "scaling",
 		title: "Rotation: scaling with the number of distributions",
 		what: fmt.Sprintf(`One full rotation (the four steps) over N distributions in moto, with rotation.WithSettleDelay(0) so the settle wait (10 s by default, once per rotation whatever N) is left out of these numbers.
 **Real latency**: the proxy sleeps %v before forwarding every CloudFront call; moto reports Deployed at once, so testSecret polls each distribution once. Times are real wall time.
@@ -430,7 +407,6 @@ const pacedInterval = 21 * time.Second
 func throttleSection(res *results, runs []throttleResult, f flags) *section {
 	first := runs[0]
 	s := &section{
-		id:    "scaling",
 		title: "Rotation: setSecret over 25 distributions under CloudFront throttling (simulated)",
 		what: fmt.Sprintf(`AWS publishes no UpdateDistribution rate; users report "Rate exceeded" after 2–3 updates a minute. This run models that: the proxy lets through at most %d UpdateDistribution calls in any rolling minute and answers the others 400 Throttling, with %v latency on every CloudFront call. Everything runs on the fake clock: the latency, the library's backoff (throttling: %v doubling to %v, jittered, until the deadline budget; 412 and 5xx: at most cloudfront.WithMaxAttempts %d) and the SDK's own retries (its standard retryer, its backoff spent on the clock). The Lambda's deadline is 15 minutes.
 After createSecret, setSecret is invoked over %d distributions; whenever it fails, it is invoked again at once, as Secrets Manager retries a failed rotation (its schedule is not documented, so this is the fastest case), up to %d times. The first run leaves the updates unpaced; the second sets cloudfront.WithUpdateInterval.

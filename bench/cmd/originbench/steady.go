@@ -76,7 +76,6 @@ type simVerifier struct {
 	init awsproxy.Counts
 	// initCalls is how many calls Load made.
 	initCalls int
-	before    awsproxy.Counts
 }
 
 func (e *env) simVerifier(ctx context.Context, s *secret, opts ...authorizer.Option) (*simVerifier, error) {
@@ -101,9 +100,7 @@ func (e *env) simVerifier(ctx context.Context, s *secret, opts ...authorizer.Opt
 		p.Close()
 		return nil, err
 	}
-	sv := &simVerifier{v: v, clock: clock, sm: sm, p: p, init: p.Counts(), initCalls: sm.count()}
-	sv.before = sv.init
-	return sv, nil
+	return &simVerifier{v: v, clock: clock, sm: sm, p: p, init: p.Counts(), initCalls: sm.count()}, nil
 }
 
 // steadyResult is one steady-state run.
@@ -134,7 +131,7 @@ func (e *env) steadyState(ctx context.Context, s *secret, ttl, duration time.Dur
 			r.refused++
 		}
 	}
-	r.steady = sv.p.Counts().Sub(sv.before)
+	r.steady = sv.p.Counts().Sub(sv.init)
 	r.perTTL = float64(r.steady.Service("secretsmanager")) / (float64(duration) / float64(ttl))
 	r.maxPerTTL = maxInWindow(sv.sm.from(sv.initCalls), ttl)
 	return r, nil
@@ -188,7 +185,7 @@ func (e *env) flood(ctx context.Context, s *secret, rate int, duration time.Dura
 			}
 		}
 	}
-	r.calls = sv.p.Counts().Sub(sv.before)
+	r.calls = sv.p.Counts().Sub(sv.init)
 	r.reads = r.calls.Op("secretsmanager", "DescribeSecret")
 	r.perCooldown = float64(r.reads) / (float64(duration) / float64(r.cooldown))
 	r.maxPerCooldown = maxInWindow(sv.sm.from(sv.initCalls), r.cooldown)

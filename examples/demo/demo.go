@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -129,7 +128,7 @@ func run(ctx context.Context, cfg config, out io.Writer) (summary, error) {
 	defer cleanup()
 
 	secretName := "originlock-demo"
-	initial := randomValue()
+	initial := fixture.RandomValue()
 	arn, err := fixture.CreateSecret(ctx, d.sm, secretName, `{"HEADERVALUE":"`+initial+`"}`)
 	if err != nil {
 		return summary{}, err
@@ -308,7 +307,7 @@ func (d *demo) startTraffic(ctx context.Context, wg *sync.WaitGroup, edges []*ed
 			n++
 			value := "" // the execute-api URL called without the header
 			if n%2 == 0 {
-				value = randomValue() // a guessed value
+				value = fixture.RandomValue() // a guessed value
 			}
 			code := d.api.serve(ctx, value)
 			if ctx.Err() != nil {
@@ -387,17 +386,6 @@ func (d *demo) report(arn string) summary {
 	}
 	fmt.Fprintf(d.out, "%s: legitimate requests denied = %d, direct requests allowed = %d\n", verdict, s.legitimateDenied, s.directAllowed)
 	return s
-}
-
-// randomValue is a value shaped like the rotation's: 64 letters and digits.
-func randomValue() string {
-	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
-	b := make([]byte, 64)
-	_, _ = rand.Read(b)
-	for i := range b {
-		b[i] = alphabet[int(b[i])%len(alphabet)]
-	}
-	return string(b)
 }
 
 // fingerprint names a value without showing it: the first 8 hex digits of

@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/originlock/originlock/internal/fixture"
 	"github.com/originlock/originlock/internal/tailbuffer"
 )
 
@@ -155,7 +156,7 @@ func (r *Runtime) Invoke(ctx context.Context, payload []byte, timeout time.Durat
 		return nil, err
 	}
 	inv := &invocation{
-		id:      newRequestID(),
+		id:      fixture.NewToken(),
 		payload: payload,
 		timeout: timeout,
 		started: make(chan time.Time, 1),
@@ -246,14 +247,6 @@ func (r *Runtime) initError() error {
 	e := *r.initErr
 	e.Logs = r.Logs()
 	return &e
-}
-
-func newRequestID() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:])
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
 }
 
 func newTraceID(now time.Time) string {

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
 	"errors"
 	"fmt"
 	"io"
@@ -62,7 +61,7 @@ type secret struct {
 }
 
 func (e *env) newSecret(ctx context.Context) (*secret, error) {
-	s := &secret{name: e.name("secret"), current: randomValue(), previous: randomValue()}
+	s := &secret{name: e.name("secret"), current: fixture.RandomValue(), previous: fixture.RandomValue()}
 	var err error
 	if s.arn, err = fixture.CreateSecret(ctx, e.sm, s.name, jsonSecret(s.previous)); err != nil {
 		return nil, err
@@ -79,16 +78,6 @@ func (e *env) newSecret(ctx context.Context) (*secret, error) {
 func jsonSecret(value string) string { return `{"HEADERVALUE":"` + value + `"}` }
 
 const alnum = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
-
-// randomValue is a 64-character value like the rotation's.
-func randomValue() string {
-	b := make([]byte, 64)
-	_, _ = rand.Read(b)
-	for i := range b {
-		b[i] = alnum[int(b[i])%len(alnum)]
-	}
-	return string(b)
-}
 
 // findPython returns the real path of an interpreter that can import boto3:
 // $BASELINE_PYTHON, else python3 on PATH resolved through any version

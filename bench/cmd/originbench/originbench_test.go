@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 
 	"github.com/originlock/originlock/bench/internal/awsproxy"
+	"github.com/originlock/originlock/internal/fixture"
 	"github.com/originlock/originlock/internal/lambdabuild"
 	"github.com/originlock/originlock/internal/lambdaruntime"
 	"github.com/originlock/originlock/internal/motoserver"
@@ -117,7 +118,7 @@ func TestBaselineUnderRuntime(t *testing.T) {
 	}{
 		{"current", s.current, "Allow"},
 		{"previous", s.previous, "Deny"},
-		{"random", randomValue(), "Deny"},
+		{"random", fixture.RandomValue(), "Deny"},
 		{"empty", "", "Deny"},
 	} {
 		resp, err := rt.Invoke(ctx, requestEvent(tc.value), 10*time.Second)

@@ -49,7 +49,7 @@ func (e *env) rotationWorldSDK(ctx context.Context, n int, opts func(*clocktest.
 		return nil, err
 	}
 	cfDirect := cfsdk.NewFromConfig(direct)
-	initial := randomValue()
+	initial := fixture.RandomValue()
 	if w.arn, err = fixture.CreateSecret(ctx, e.sm, e.name("rotation"), jsonSecret(initial)); err != nil {
 		return nil, err
 	}

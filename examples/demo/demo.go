@@ -19,6 +19,7 @@ import (
 	cfsdk "github.com/aws/aws-sdk-go-v2/service/cloudfront"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 
+	"github.com/originlock/originlock/internal/awsproxy"
 	"github.com/originlock/originlock/internal/fixture"
 	"github.com/originlock/originlock/internal/lambdabuild"
 	"github.com/originlock/originlock/internal/lambdaruntime"
@@ -81,11 +82,14 @@ type demo struct {
 	start time.Time
 	mu    sync.Mutex // serializes timeline lines
 
-	sm    *secretsmanager.Client
-	cf    *cfsdk.Client
-	proxy *awsProxy
-	api   *apiGateway
-	count counters
+	sm *secretsmanager.Client
+	cf *cfsdk.Client
+	// Each function calls AWS through a proxy of its own, so that calls are
+	// counted per function; the rotation's also plays CloudFront's
+	// deployment to the edges (moto deploys at once).
+	rotProxy, authProxy *awsproxy.Proxy
+	api                 *apiGateway
+	count               counters
 	// closers stop the function processes when the run ends.
 	closers []func()
 }
@@ -98,8 +102,8 @@ func (d *demo) logf(format string, args ...any) {
 
 // status is the counts and Secrets Manager calls so far, for a timeline line.
 func (d *demo) status() string {
-	rot, _ := d.proxy.total("rotation", "secretsmanager")
-	auth, _ := d.proxy.total("authorizer", "secretsmanager")
+	rot, _ := calls(d.rotProxy, "secretsmanager")
+	auth, _ := calls(d.authProxy, "secretsmanager")
 	return fmt.Sprintf("[edges %d ok / %d refused | direct %d allowed / %d refused | SM calls: rotation %d, authorizers %d]",
 		d.count.legitimate.Load()-d.count.legitimateDenied.Load(), d.count.legitimateDenied.Load(),
 		d.count.directAllowed.Load(), d.count.direct.Load()-d.count.directAllowed.Load(), rot, auth)
@@ -156,14 +160,21 @@ func run(ctx context.Context, cfg config, out io.Writer) (summary, error) {
 			}
 			return fixture.HeaderValue(c, "api", header), nil
 		},
-		deployed: func() { d.proxy.deployed(distID) },
+		deployed: func() { d.rotProxy.Deployed(distID) },
 		log:      d.logf,
 	}
-	d.proxy, err = newAWSProxy(moto.URL, func(string) { go prop.start(context.WithoutCancel(ctx)) })
+	d.rotProxy, err = awsproxy.Start(moto.URL, awsproxy.Options{
+		HoldDeployment: true,
+		OnUpdate:       func(string) { prop.begin(context.WithoutCancel(ctx)) },
+	})
 	if err != nil {
 		return summary{}, err
 	}
-	defer d.proxy.close()
+	defer d.rotProxy.Close()
+	if d.authProxy, err = awsproxy.Start(moto.URL, awsproxy.Options{}); err != nil {
+		return summary{}, err
+	}
+	defer d.authProxy.Close()
 	defer func() {
 		for _, c := range d.closers {
 			c()
@@ -229,10 +240,6 @@ func (d *demo) build(ctx context.Context) (map[string]string, func(), error) {
 // startAuthorizers starts warm authorizer containers, each its own process
 // with its own Verifier, calling AWS through the proxy.
 func (d *demo) startAuthorizers(ctx context.Context, bin, secretID string) ([]invoker, error) {
-	endpoint, err := d.proxy.listen("authorizer")
-	if err != nil {
-		return nil, err
-	}
 	var out []invoker
 	for i := range d.cfg.containers {
 		rt, err := lambdaruntime.Start()
@@ -240,7 +247,7 @@ func (d *demo) startAuthorizers(ctx context.Context, bin, secretID string) ([]in
 			return nil, err
 		}
 		d.closers = append(d.closers, rt.Close)
-		env := append(endpointEnv(endpoint), "SECRET_ID="+secretID, "AUTHORIZER_TYPE=rest-request", "HEADER_NAME="+header,
+		env := append(endpointEnv(d.authProxy.URL), "SECRET_ID="+secretID, "AUTHORIZER_TYPE=rest-request", "HEADER_NAME="+header,
 			"REFRESH_COOLDOWN="+d.cfg.cooldown.String(), "LOG_LEVEL=warn")
 		if err := rt.Exec(ctx, bin, env); err != nil {
 			return nil, fmt.Errorf("authorizer container %d: %w", i+1, err)
@@ -258,16 +265,12 @@ func (d *demo) startAuthorizers(ctx context.Context, bin, secretID string) ([]in
 }
 
 func (d *demo) startRotation(ctx context.Context, bin, secretID, distID string) (*lambdaruntime.Runtime, error) {
-	endpoint, err := d.proxy.listen("rotation")
-	if err != nil {
-		return nil, err
-	}
 	rt, err := lambdaruntime.Start()
 	if err != nil {
 		return nil, err
 	}
 	d.closers = append(d.closers, rt.Close)
-	env := append(endpointEnv(endpoint), "SECRET_ID="+secretID, "DISTRIBUTIONS="+distID+":api", "HEADER_NAME="+header,
+	env := append(endpointEnv(d.rotProxy.URL), "SECRET_ID="+secretID, "DISTRIBUTIONS="+distID+":api", "HEADER_NAME="+header,
 		"SETTLE_DELAY="+d.cfg.settle.String(), "POLL_INTERVAL=1s", "LOG_LEVEL=warn")
 	if err := rt.Exec(ctx, bin, env); err != nil {
 		return nil, fmt.Errorf("rotation function: %w", err)
@@ -356,10 +359,10 @@ func (d *demo) describe(ctx context.Context, step, arn string) string {
 	case "createSecret":
 		return "stored AWSPENDING = " + value("AWSPENDING")
 	case "setSecret":
-		_, cf := d.proxy.total("rotation", "cloudfront")
+		_, cf := calls(d.rotProxy, "cloudfront")
 		return fmt.Sprintf("waited SETTLE_DELAY, then wrote %s into the distribution (%s)", value("AWSPENDING"), cf)
 	case "testSecret":
-		n, _ := d.proxy.total("rotation", "cloudfront")
+		n, _ := calls(d.rotProxy, "cloudfront")
 		return fmt.Sprintf("distribution Deployed with the pending value (%d CloudFront calls so far)", n)
 	}
 	return fmt.Sprintf("AWSCURRENT = %s, AWSPREVIOUS = %s", value("AWSCURRENT"), value("AWSPREVIOUS"))
@@ -370,9 +373,9 @@ func (d *demo) report(arn string) summary {
 		legitimate: d.count.legitimate.Load(), legitimateDenied: d.count.legitimateDenied.Load(),
 		direct: d.count.direct.Load(), directAllowed: d.count.directAllowed.Load(),
 	}
-	rotN, rotOps := d.proxy.total("rotation", "secretsmanager")
-	cfN, cfOps := d.proxy.total("rotation", "cloudfront")
-	authN, authOps := d.proxy.total("authorizer", "secretsmanager")
+	rotN, rotOps := calls(d.rotProxy, "secretsmanager")
+	cfN, cfOps := calls(d.rotProxy, "cloudfront")
+	authN, authOps := calls(d.authProxy, "secretsmanager")
 	fmt.Fprintln(d.out, "\nsummary")
 	fmt.Fprintf(d.out, "  legitimate requests (through the edges): %d, denied: %d\n", s.legitimate, s.legitimateDenied)
 	fmt.Fprintf(d.out, "  direct requests (no header or a guessed value): %d, allowed: %d (401: %d, 403: %d, 500: %d)\n",
@@ -386,6 +389,13 @@ func (d *demo) report(arn string) summary {
 	}
 	fmt.Fprintf(d.out, "%s: legitimate requests denied = %d, direct requests allowed = %d\n", verdict, s.legitimateDenied, s.directAllowed)
 	return s
+}
+
+// calls returns how many calls went through p to service ("secretsmanager"
+// or "cloudfront"), and a summary such as "DescribeSecret 2, GetSecretValue 3".
+func calls(p *awsproxy.Proxy, service string) (int, string) {
+	c := p.Counts().Only(service)
+	return c.Service(service), c.String()
 }
 
 // fingerprint names a value without showing it: the first 8 hex digits of

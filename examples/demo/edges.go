@@ -35,15 +35,24 @@ type propagation struct {
 	// log reports progress for the timeline.
 	log func(format string, args ...any)
 
-	mu      sync.Mutex
-	started int
-	wg      sync.WaitGroup
+	mu sync.Mutex // guards rng
+	wg sync.WaitGroup
 }
 
-// start begins a deployment of the distribution's current config.
+// begin starts a deployment of the distribution's current config in the
+// background. It counts for wait at once, so that a wait right after cannot
+// miss it.
+func (p *propagation) begin(ctx context.Context) {
+	p.wg.Add(1)
+	go func() {
+		defer p.wg.Done()
+		p.start(ctx)
+	}()
+}
+
+// start deploys the distribution's current config to the edges.
 func (p *propagation) start(ctx context.Context) {
 	p.mu.Lock()
-	p.started++
 	delays := make([]time.Duration, len(p.edges))
 	for i := range delays {
 		delays[i] = p.minDelay + time.Duration(p.rng.Int64N(int64(p.window-p.minDelay)))

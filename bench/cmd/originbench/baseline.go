@@ -14,7 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 
 	"github.com/originlock/originlock/authorizer"
-	"github.com/originlock/originlock/bench/internal/awsproxy"
+	"github.com/originlock/originlock/internal/awsproxy"
 )
 
 // pyMicro is the baseline handler timed in-process.

@@ -15,7 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 
-	"github.com/originlock/originlock/bench/internal/awsproxy"
+	"github.com/originlock/originlock/internal/awsproxy"
 	"github.com/originlock/originlock/internal/fixture"
 	"github.com/originlock/originlock/internal/motoserver"
 )

@@ -12,7 +12,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
-	"github.com/originlock/originlock/bench/internal/awsproxy"
+	"github.com/originlock/originlock/internal/awsproxy"
 	"github.com/originlock/originlock/internal/lambdaruntime"
 )
 

@@ -4,7 +4,7 @@
 // goal is missed, 2 when a measurement could not be made.
 //
 // It starts one moto_server for the whole run; every AWS request goes through
-// a counting proxy (bench/internal/awsproxy). scripts/bench runs it with every
+// a counting proxy (internal/awsproxy). scripts/bench runs it with every
 // section; -only runs some:
 //
 //	go run ./bench/cmd/originbench -only steady,flood

@@ -13,7 +13,7 @@ import (
 	cfsdk "github.com/aws/aws-sdk-go-v2/service/cloudfront"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 
-	"github.com/originlock/originlock/bench/internal/awsproxy"
+	"github.com/originlock/originlock/internal/awsproxy"
 	"github.com/originlock/originlock/cloudfront"
 	"github.com/originlock/originlock/internal/clocktest"
 	"github.com/originlock/originlock/internal/fixture"

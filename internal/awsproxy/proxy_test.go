@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/originlock/originlock/bench/internal/awsproxy"
+	"github.com/originlock/originlock/internal/awsproxy"
 	"github.com/originlock/originlock/internal/clocktest"
 )
 
@@ -128,5 +128,34 @@ func TestUpdatesPerMinute(t *testing.T) {
 	}
 	if got := p.Counts().Op("cloudfront", "UpdateDistribution"); got != 4 {
 		t.Errorf("UpdateDistribution count = %d, want 4 (throttled calls count too)", got)
+	}
+}
+
+func TestHoldDeploymentUntilDeployed(t *testing.T) {
+	var updates []string
+	p, err := awsproxy.Start(upstream(t).URL, awsproxy.Options{
+		HoldDeployment: true,
+		OnUpdate:       func(id string) { updates = append(updates, id) },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	call(t, p, http.MethodPut, "/2020-05-31/distribution/E1/config", "")
+	if len(updates) != 1 || updates[0] != "E1" {
+		t.Errorf("OnUpdate saw %v, want [E1]", updates)
+	}
+	for range 2 { // held for as long as it takes, not for a time
+		if got := call(t, p, http.MethodGet, "/2020-05-31/distribution/E1", ""); !strings.Contains(got, "InProgress") {
+			t.Errorf("before Deployed: %q, want InProgress", got)
+		}
+	}
+	p.Deployed("E1")
+	if got := call(t, p, http.MethodGet, "/2020-05-31/distribution/E1", ""); !strings.Contains(got, "Deployed") {
+		t.Errorf("after Deployed: %q, want Deployed", got)
+	}
+	call(t, p, http.MethodPost, "/", "secretsmanager.DescribeSecret")
+	if got := p.Counts().Only("cloudfront").String(); got != "GetDistribution 3, UpdateDistribution 1" {
+		t.Errorf("Only(cloudfront) = %q", got)
 	}
 }

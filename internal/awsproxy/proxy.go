@@ -1,8 +1,9 @@
-// Package awsproxy is a benchmark tool: an HTTP proxy in front of moto_server
-// that counts every AWS request by operation (SDK retries included, as AWS
-// counts them), and can play two parts of CloudFront that moto does not: a
-// latency on every CloudFront call, and a deployment that stays InProgress
-// for a while after each UpdateDistribution. It is test tooling, never
+// Package awsproxy is an HTTP proxy in front of moto_server for the
+// benchmarks and the demo. It counts every AWS request by operation (SDK
+// retries included, as AWS counts them), and can play parts of CloudFront
+// that moto does not: a latency on every CloudFront call, throttled updates,
+// and a deployment that stays InProgress after each UpdateDistribution, for a
+// set time or until the caller says it is Deployed. It is test tooling, never
 // production code.
 package awsproxy
 
@@ -43,6 +44,13 @@ type Options struct {
 	// answered 400 Throttling ("Rate exceeded") without reaching moto. This
 	// models what users report of CloudFront; AWS publishes no such rate.
 	UpdatesPerMinute int
+	// HoldDeployment makes GetDistribution report a distribution InProgress
+	// from each UpdateDistribution until Deployed is called for it: the
+	// demo's edges decide when a deployment ends.
+	HoldDeployment bool
+	// OnUpdate, if set, is told of every UpdateDistribution moto accepted,
+	// before the response goes back to the caller.
+	OnUpdate func(distributionID string)
 }
 
 // Proxy is a running proxy. Its methods are safe for concurrent use.
@@ -57,6 +65,7 @@ type Proxy struct {
 	mu        sync.Mutex
 	calls     map[string]int
 	updated   map[string]time.Time // distribution → when its last update was applied (Now's clock)
+	held      map[string]bool      // distributions InProgress until Deployed (HoldDeployment)
 	inFlight  int                  // CloudFront requests being handled
 	maxCF     int                  // most CloudFront requests ever in flight at once
 	updates   []time.Time          // arrival of every UpdateDistribution, on Now's clock
@@ -80,7 +89,7 @@ func Start(target string, opts Options) (*Proxy, error) {
 	if err != nil {
 		return nil, fmt.Errorf("awsproxy: %w", err)
 	}
-	p := &Proxy{URL: "http://" + ln.Addr().String(), opts: opts, calls: map[string]int{}, updated: map[string]time.Time{}}
+	p := &Proxy{URL: "http://" + ln.Addr().String(), opts: opts, calls: map[string]int{}, updated: map[string]time.Time{}, held: map[string]bool{}}
 	p.rp = httputil.NewSingleHostReverseProxy(u)
 	p.rp.ModifyResponse = p.modify
 	p.srv = &http.Server{Handler: http.HandlerFunc(p.serve), ReadHeaderTimeout: 10 * time.Second}
@@ -201,6 +210,17 @@ func (c Counts) Service(service string) int {
 	return n
 }
 
+// Only returns the operations of service ("secretsmanager", "cloudfront").
+func (c Counts) Only(service string) Counts {
+	o := Counts{}
+	for op, n := range c {
+		if strings.HasPrefix(op, service+":") {
+			o[op] = n
+		}
+	}
+	return o
+}
+
 // Op returns the count of service:name.
 func (c Counts) Op(service, name string) int { return c[service+":"+name] }
 
@@ -218,10 +238,17 @@ func (c Counts) String() string {
 	return strings.Join(parts, ", ")
 }
 
-// modify records applied updates and, with DeployTime, reports a recently
-// updated distribution InProgress.
+// Deployed ends the deployment HoldDeployment holds for distributionID.
+func (p *Proxy) Deployed(distributionID string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	delete(p.held, distributionID)
+}
+
+// modify records applied updates and reports a distribution InProgress while
+// its deployment lasts (DeployTime, HoldDeployment).
 func (p *Proxy) modify(resp *http.Response) error {
-	if p.opts.DeployTime <= 0 || resp.StatusCode != http.StatusOK {
+	if resp.StatusCode != http.StatusOK {
 		return nil
 	}
 	_, op, id := awsop.Identify(resp.Request)
@@ -229,12 +256,20 @@ func (p *Proxy) modify(resp *http.Response) error {
 	case "UpdateDistribution":
 		p.mu.Lock()
 		p.updated[id] = p.opts.Now()
+		if p.opts.HoldDeployment {
+			p.held[id] = true
+		}
 		p.mu.Unlock()
+		if p.opts.OnUpdate != nil {
+			p.opts.OnUpdate(id)
+		}
 	case "GetDistribution":
 		p.mu.Lock()
-		at, ok := p.updated[id]
+		at, updated := p.updated[id]
+		held := p.held[id]
 		p.mu.Unlock()
-		if ok && p.opts.Now().Before(at.Add(p.opts.DeployTime)) {
+		deploying := updated && p.opts.DeployTime > 0 && p.opts.Now().Before(at.Add(p.opts.DeployTime))
+		if held || deploying {
 			return awsop.ReportInProgress(resp)
 		}
 	}

@@ -13,8 +13,8 @@ import (
 	cfsdk "github.com/aws/aws-sdk-go-v2/service/cloudfront"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 
-	"github.com/originlock/originlock/internal/awsproxy"
 	"github.com/originlock/originlock/cloudfront"
+	"github.com/originlock/originlock/internal/awsproxy"
 	"github.com/originlock/originlock/internal/clocktest"
 	"github.com/originlock/originlock/internal/fixture"
 	"github.com/originlock/originlock/rotation"

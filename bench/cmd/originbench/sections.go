@@ -7,8 +7,8 @@ import (
 	"time"
 
 	"github.com/originlock/originlock/authorizer"
-	"github.com/originlock/originlock/internal/awsproxy"
 	"github.com/originlock/originlock/cloudfront"
+	"github.com/originlock/originlock/internal/awsproxy"
 	"github.com/originlock/originlock/internal/clocktest"
 )
 

@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/originlock/originlock/clock"
 	"github.com/originlock/originlock/internal/secretvalue"
 )
 
@@ -31,15 +32,11 @@ const (
 	DefaultReadTimeout = 5 * time.Second
 )
 
-// Clock tells the time. The default is the system clock; tests and
-// simulations pass their own.
-type Clock interface {
-	Now() time.Time
-}
-
-type systemClock struct{}
-
-func (systemClock) Now() time.Time { return time.Now() }
+// Clock tells time: the clock package's Clock, shared by every package of
+// this module so that one clock can drive them all. The Verifier only calls
+// Now; it never waits on the request path. The default is clock.System();
+// tests and simulations pass their own.
+type Clock = clock.Clock
 
 // Option configures a Verifier.
 type Option func(*options)
@@ -53,6 +50,7 @@ type options struct {
 	format       secretvalue.Format
 	clock        Clock
 	logger       *slog.Logger
+	observer     Observer
 	errs         []error
 }
 
@@ -64,7 +62,7 @@ func defaultOptions() options {
 		maxStaleness: DefaultMaxStaleness,
 		readTimeout:  DefaultReadTimeout,
 		format:       secretvalue.JSON(secretvalue.DefaultJSONKey),
-		clock:        systemClock{},
+		clock:        clock.System(),
 		logger:       slog.Default(),
 	}
 }

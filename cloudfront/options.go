@@ -5,7 +5,7 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/originlock/originlock/rotation"
+	"github.com/originlock/originlock/clock"
 )
 
 // Defaults for the options.
@@ -30,15 +30,11 @@ const (
 	DefaultMaxBackoff = time.Minute
 )
 
-// Clock tells time and waits. The default is the system clock; tests and
-// simulations pass their own so that they never sleep. It is the rotation
-// package's Clock, so one clock can drive both.
-type Clock = rotation.Clock
-
-type systemClock struct{}
-
-func (systemClock) Now() time.Time                         { return time.Now() }
-func (systemClock) After(d time.Duration) <-chan time.Time { return time.After(d) }
+// Clock tells time and waits: the clock package's Clock, shared by every
+// package of this module so that one clock can drive them all. The default
+// is clock.System(); tests and simulations pass their own so that they never
+// sleep.
+type Clock = clock.Clock
 
 // Option configures an OriginHeader.
 type Option func(*options)
@@ -53,6 +49,7 @@ type options struct {
 	maxBackoff     time.Duration
 	clock          Clock
 	logger         *slog.Logger
+	observer       Observer
 	errs           []error
 }
 
@@ -64,7 +61,7 @@ func defaultOptions() options {
 		maxAttempts:    DefaultMaxAttempts,
 		backoff:        DefaultBackoff,
 		maxBackoff:     DefaultMaxBackoff,
-		clock:          systemClock{},
+		clock:          clock.System(),
 		logger:         slog.Default(),
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/originlock/originlock/clock"
 	"github.com/originlock/originlock/internal/secretvalue"
 )
 
@@ -13,17 +14,10 @@ import (
 // package's default refresh cooldown (5 s). See WithSettleDelay.
 const DefaultSettleDelay = 10 * time.Second
 
-// Clock tells time and waits. The default is the system clock; tests pass
-// their own so that they never sleep.
-type Clock interface {
-	Now() time.Time
-	After(d time.Duration) <-chan time.Time
-}
-
-type systemClock struct{}
-
-func (systemClock) Now() time.Time                         { return time.Now() }
-func (systemClock) After(d time.Duration) <-chan time.Time { return time.After(d) }
+// Clock tells time and waits: the clock package's Clock, shared by every
+// package of this module so that one clock can drive them all. The default
+// is clock.System(); tests pass their own so that they never sleep.
+type Clock = clock.Clock
 
 // Option configures a Handler.
 type Option func(*options)
@@ -36,6 +30,7 @@ type options struct {
 	expected string
 	settle   time.Duration
 	clock    Clock
+	observer Observer
 	errs     []error
 }
 
@@ -45,7 +40,7 @@ func defaultOptions() options {
 		length: DefaultValueLength,
 		logger: slog.Default(),
 		settle: DefaultSettleDelay,
-		clock:  systemClock{},
+		clock:  clock.System(),
 	}
 }
 

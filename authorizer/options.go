@@ -52,6 +52,9 @@ type options struct {
 	logger       *slog.Logger
 	observer     Observer
 	errs         []error
+
+	// hookBeforeMiss, set only by tests, runs where verifyMiss begins.
+	hookBeforeMiss func()
 }
 
 func defaultOptions() options {

@@ -188,9 +188,19 @@ func (v *Verifier) snapshot(ctx context.Context, now time.Time) (*snapshot, erro
 // request waiting for it, the one that started it included, may give up when
 // its own context ends, and the read still serves the others.
 func (v *Verifier) verifyMiss(ctx context.Context, value string, now time.Time) (Decision, error) {
+	if v.opts.hookBeforeMiss != nil {
+		v.opts.hookBeforeMiss()
+	}
 	v.mu.Lock()
 	f := v.miss
 	if f == nil {
+		// A shared read may have published a newer snapshot since this
+		// request loaded its own; a flight clears v.miss only after it
+		// published, so the snapshot loaded here is at least that new.
+		if d := v.snap.Load().match(value, now); d != Deny {
+			v.mu.Unlock()
+			return d, nil
+		}
 		if !v.lastMiss.IsZero() && now.Sub(v.lastMiss) < v.opts.cooldown {
 			v.mu.Unlock()
 			return Deny, &UnavailableError{Reason: "unknown value within the refresh cooldown"}

@@ -540,3 +540,34 @@ func TestNewVerifierRefusesBadOptions(t *testing.T) {
 		t.Error("empty secret ID: NewVerifier succeeded")
 	}
 }
+
+// TestMissAfterASharedReadCleared: a request that loaded the snapshot before
+// a shared miss read published a newer one, and reaches the refresh-on-miss
+// lock after that read is over (within the cooldown), decides against the
+// newer read instead of answering ErrUnavailable. The hook orders the two
+// requests deterministically.
+func TestMissAfterASharedReadCleared(t *testing.T) {
+	var e *verifierEnv
+	once := false
+	e = newVerifierEnv(t, authorizer.WithHookBeforeMiss(func() {
+		if once {
+			return
+		}
+		once = true
+		// The first request has loaded the old snapshot and missed; another
+		// request now makes the shared read, which publishes the new value
+		// and clears the flight before the first request goes on.
+		if got := e.verify(t, valPending); got != authorizer.AllowPending {
+			t.Errorf("the request that made the shared read: got %v, want AllowPending", got)
+		}
+	}))
+	e.verify(t, valCurrent)
+	e.sm.put(jsonValue(valPending), "AWSPENDING")
+	d, err := e.v.Verify(context.Background(), valPending)
+	if d != authorizer.AllowPending || err != nil {
+		t.Errorf("the request that loaded the snapshot before the shared read: got %v, %v; want AllowPending", d, err)
+	}
+	if got := e.sm.count("DescribeSecret"); got != 2 {
+		t.Errorf("DescribeSecret calls = %d, want 2 (first read, one shared miss read)", got)
+	}
+}

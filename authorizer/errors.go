@@ -5,10 +5,12 @@ import (
 	"fmt"
 )
 
-// ErrUnavailable reports that the Verifier cannot decide: the secret could
-// not be read (or not recently enough), an unknown value arrived within the
-// refresh cooldown, or the request's context ended while it waited for a
-// read. The error is an *UnavailableError.
+// ErrUnavailable reports that the Verifier cannot decide: no read of the
+// secret has succeeded yet, the read a decision needed failed, the last good
+// read is too old, an unknown value arrived within the refresh cooldown when
+// no read recent enough to deny it exists, or the request's context ended
+// while it waited for a read. The error is an *UnavailableError, whose Reason
+// says which.
 //
 // The API Gateway adapters return it as the Lambda's error, which API
 // Gateway answers with 500 and, unlike a Deny policy, does not cache: a value
@@ -16,18 +18,58 @@ import (
 // authorizer TTL.
 var ErrUnavailable = errors.New("authorizer: cannot verify the value now")
 
+// Reasons a Verify refuses, as UnavailableError.Reason and
+// DecisionEvent.Reason give them: short fixed words, for metrics and logs.
+const (
+	// ReasonInvalid: the value can never be valid (empty, too long, a comma,
+	// not printable ASCII, a leading or trailing space); denied without a read.
+	ReasonInvalid = "invalid"
+	// ReasonUnknown: the value matched nothing in a read that covers every
+	// value CloudFront may send by now; denied.
+	ReasonUnknown = "unknown"
+	// ReasonCooldown: an unknown value within the refresh cooldown. It is
+	// denied when the last good read is recent enough that the value cannot
+	// be new (see WithSettleDelay), and unavailable otherwise.
+	ReasonCooldown = "cooldown"
+	// ReasonDeleted: the secret is deleted or scheduled for deletion; every
+	// value is denied (a kill switch).
+	ReasonDeleted = "deleted"
+	// ReasonNoRead: no read of the secret has succeeded yet.
+	ReasonNoRead = "no_read"
+	// ReasonReadFailed: the read this decision needed failed.
+	ReasonReadFailed = "read_failed"
+	// ReasonStale: the last good read is older than WithMaxStaleness (or,
+	// for AccessDenied, than the refresh cooldown).
+	ReasonStale = "stale"
+	// ReasonCanceled: the request's context ended while it waited for a read.
+	ReasonCanceled = "canceled"
+)
+
 // UnavailableError says why the Verifier cannot decide.
 type UnavailableError struct {
+	// Reason is one of the Reason constants.
 	Reason string
 	// Err is the failure behind it, if any (an SDK error, for example).
 	Err error
 }
 
 func (e *UnavailableError) Error() string {
-	if e.Err != nil {
-		return fmt.Sprintf("%v: %s: %v", ErrUnavailable, e.Reason, e.Err)
+	msg := reasonText[e.Reason]
+	if msg == "" {
+		msg = e.Reason
 	}
-	return fmt.Sprintf("%v: %s", ErrUnavailable, e.Reason)
+	if e.Err != nil {
+		return fmt.Sprintf("%v: %s: %v", ErrUnavailable, msg, e.Err)
+	}
+	return fmt.Sprintf("%v: %s", ErrUnavailable, msg)
+}
+
+var reasonText = map[string]string{
+	ReasonCooldown:   "unknown value within the refresh cooldown, and no read recent enough to deny it",
+	ReasonNoRead:     "the secret could not be read yet",
+	ReasonReadFailed: "the secret could not be read",
+	ReasonStale:      "the last good read is too old",
+	ReasonCanceled:   "gave up waiting for a read",
 }
 
 func (e *UnavailableError) Unwrap() error { return e.Err }

@@ -2,6 +2,7 @@ package authorizer
 
 import (
 	"errors"
+	"fmt"
 	"log/slog"
 	"time"
 
@@ -28,9 +29,21 @@ const (
 	// Manager is down); AWSPREVIOUS still expires on time.
 	DefaultMaxStaleness = 6 * time.Hour
 	// DefaultReadTimeout bounds one read of the secret (a DescribeSecret
-	// and the GetSecretValue calls for versions not seen before).
-	DefaultReadTimeout = 5 * time.Second
+	// and the GetSecretValue calls for versions not seen before). With
+	// DefaultRefreshCooldown and ConsistencyMargin it stays below
+	// DefaultSettleDelay (5 s + 3 s + 1 s < 10 s).
+	DefaultReadTimeout = 3 * time.Second
+	// DefaultSettleDelay is the settle delay of the rotation the Verifier
+	// assumes: the rotation package's default (rotation.DefaultSettleDelay,
+	// 10 s). See WithSettleDelay.
+	DefaultSettleDelay = 10 * time.Second
 )
+
+// ConsistencyMargin is the time the Verifier allows Secrets Manager to show
+// a value just stored to every reader. AWS documents no bound; users report
+// short delays, and the rotation's setSecret itself reads the pending value
+// before its settle delay begins. See WithSettleDelay.
+const ConsistencyMargin = time.Second
 
 // Clock tells time: the clock package's Clock, shared by every package of
 // this module so that one clock can drive them all. The Verifier only calls
@@ -47,6 +60,7 @@ type options struct {
 	grace        time.Duration
 	maxStaleness time.Duration
 	readTimeout  time.Duration
+	settle       time.Duration
 	format       secretvalue.Format
 	clock        Clock
 	logger       *slog.Logger
@@ -64,6 +78,7 @@ func defaultOptions() options {
 		grace:        DefaultPreviousGrace,
 		maxStaleness: DefaultMaxStaleness,
 		readTimeout:  DefaultReadTimeout,
+		settle:       DefaultSettleDelay,
 		format:       secretvalue.JSON(secretvalue.DefaultJSONKey),
 		clock:        clock.System(),
 		logger:       slog.Default(),
@@ -83,7 +98,8 @@ func WithCacheTTL(d time.Duration) Option {
 
 // WithRefreshCooldown sets the least time between two reads caused by
 // unknown values (DefaultRefreshCooldown). Zero lets every unknown value
-// cause a read.
+// cause a read. With a settle delay, the cooldown plus the read timeout plus
+// ConsistencyMargin must stay below it (see WithSettleDelay).
 func WithRefreshCooldown(d time.Duration) Option {
 	return func(o *options) { o.check(d >= 0, "WithRefreshCooldown: must not be negative"); o.cooldown = d }
 }
@@ -101,7 +117,8 @@ func WithMaxStaleness(d time.Duration) Option {
 	return func(o *options) { o.check(d > 0, "WithMaxStaleness: must be positive"); o.maxStaleness = d }
 }
 
-// WithReadTimeout bounds one read of the secret (DefaultReadTimeout). A
+// WithReadTimeout bounds one read of the secret (DefaultReadTimeout); see
+// WithSettleDelay for its upper bound. A
 // read runs on its own context, not on the context of the request that
 // started it: other requests may be waiting for it.
 func WithReadTimeout(d time.Duration) Option {
@@ -128,4 +145,36 @@ func WithClock(c Clock) Option {
 // reads and their failures, never a value, and nothing per request.
 func WithLogger(l *slog.Logger) Option {
 	return func(o *options) { o.check(l != nil, "WithLogger: nil logger"); o.logger = l }
+}
+
+// WithSettleDelay tells the Verifier the settle delay of the rotation that
+// writes the secret (DefaultSettleDelay, matching the rotation package's
+// default; the authorizer function's SETTLE_DELAY): the least time between
+// createSecret storing a value and CloudFront starting to send it.
+//
+// That delay is what lets the Verifier answer a flood of unknown values with
+// a cacheable Deny (403) instead of ErrUnavailable (500). A value CloudFront
+// sends at time t was stored before t minus the settle delay, so a read of
+// the secret that started less than the settle delay minus
+// ConsistencyMargin before t has seen it. Within the refresh cooldown, when
+// an unknown value cannot cause a read of its own, the Verifier denies it if
+// its last good read started less than the cooldown plus the read timeout
+// ago (the oldest read a request within the cooldown, or waiting for a read
+// in flight, is decided against); NewVerifier refuses options where that
+// horizon plus ConsistencyMargin is not below the settle delay.
+//
+// Zero assumes no settle delay (the secret is written by something else):
+// every unknown value within the cooldown then gets ErrUnavailable, and any
+// cooldown and read timeout are accepted.
+func WithSettleDelay(d time.Duration) Option {
+	return func(o *options) { o.check(d >= 0, "WithSettleDelay: must not be negative"); o.settle = d }
+}
+
+// checkSettle checks the invariant WithSettleDelay describes.
+func (o *options) checkSettle() error {
+	if o.settle == 0 || o.cooldown+o.readTimeout+ConsistencyMargin < o.settle {
+		return nil
+	}
+	return fmt.Errorf("authorizer: WithSettleDelay: the refresh cooldown (%v) plus the read timeout (%v) plus ConsistencyMargin (%v) must be less than the rotation's settle delay (%v): lower the cooldown or the read timeout, raise the rotation's settle delay and pass it here, or pass WithSettleDelay(0) to assume none (unknown values within the cooldown then get ErrUnavailable)",
+		o.cooldown, o.readTimeout, ConsistencyMargin, o.settle)
 }

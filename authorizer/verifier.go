@@ -41,10 +41,16 @@ var _ SecretsManagerAPI = (*secretsmanager.Client)(nil)
 //     Other requests meanwhile keep answering from the last read.
 //   - Refresh on miss: an unknown value makes a read before it is denied, so
 //     a value from a rotation that began after the last read is allowed at
-//     once. Concurrent misses share one read. After a miss read, unknown
-//     values cause no new read for WithRefreshCooldown; within that time they
-//     get ErrUnavailable, not Deny, because an unverified Deny cached by API
-//     Gateway would be an outage if the value were new.
+//     once. Concurrent misses share one read, and a miss decides against the
+//     newest read published, even one that ended while it waited. After a
+//     miss read, unknown values cause no new read for WithRefreshCooldown.
+//     Within that time an unknown value is denied when the last good read
+//     started less than the cooldown plus the read timeout ago: the
+//     rotation's settle delay (WithSettleDelay) guarantees that such a read
+//     has seen every value CloudFront may be sending, so the Deny that API
+//     Gateway caches cannot refuse a legitimate value, and a flood of random
+//     values gets 403, not 500. Otherwise (the miss read failed, or
+//     WithSettleDelay(0)) it gets ErrUnavailable.
 //   - Stale if error: when a read fails, the Verifier keeps deciding from the
 //     last good one and retries after the cooldown. Once the last good read
 //     is older than WithMaxStaleness, every value gets ErrUnavailable.
@@ -99,6 +105,9 @@ func NewVerifier(sm SecretsManagerAPI, secretID string, opts ...Option) (*Verifi
 		opt(&o)
 	}
 	if err := errors.Join(o.errs...); err != nil {
+		return nil, err
+	}
+	if err := o.checkSettle(); err != nil {
 		return nil, err
 	}
 	v := &Verifier{secretID: secretID, opts: o, gate: &describeGate{sm: sm}}
@@ -159,12 +168,12 @@ func (v *Verifier) snapshot(ctx context.Context, now time.Time) (*snapshot, erro
 		if s = v.snap.Load(); s == nil {
 			if !v.failedAt.IsZero() && now.Sub(v.failedAt) < v.opts.cooldown {
 				v.readMu.Unlock()
-				return nil, &UnavailableError{Reason: "the secret could not be read yet; retrying after the cooldown"}
+				return nil, &UnavailableError{Reason: ReasonNoRead}
 			}
 			var err error
 			if s, err = v.read(ctx); err != nil {
 				v.readMu.Unlock()
-				return nil, &UnavailableError{Reason: "the secret could not be read", Err: err}
+				return nil, &UnavailableError{Reason: ReasonNoRead, Err: err}
 			}
 		}
 		v.readMu.Unlock()
@@ -178,7 +187,7 @@ func (v *Verifier) snapshot(ctx context.Context, now time.Time) (*snapshot, erro
 		v.readMu.Unlock()
 	}
 	if age := now.Sub(s.readAt); age > v.opts.maxStaleness {
-		return nil, &UnavailableError{Reason: fmt.Sprintf("the last good read is %v old, more than the %v allowed", age.Round(time.Second), v.opts.maxStaleness)}
+		return nil, &UnavailableError{Reason: ReasonStale, Err: fmt.Errorf("the last good read is %v old, more than the %v allowed", age.Round(time.Second), v.opts.maxStaleness)}
 	}
 	return s, nil
 }
@@ -202,8 +211,12 @@ func (v *Verifier) verifyMiss(ctx context.Context, value string, now time.Time) 
 			return d, nil
 		}
 		if !v.lastMiss.IsZero() && now.Sub(v.lastMiss) < v.opts.cooldown {
+			latest := v.snap.Load()
 			v.mu.Unlock()
-			return Deny, &UnavailableError{Reason: "unknown value within the refresh cooldown"}
+			if v.recentEnoughToDeny(latest, now) {
+				return Deny, nil
+			}
+			return Deny, &UnavailableError{Reason: ReasonCooldown}
 		}
 		f = &flight{done: make(chan struct{})}
 		v.miss, v.lastMiss = f, now
@@ -214,12 +227,21 @@ func (v *Verifier) verifyMiss(ctx context.Context, value string, now time.Time) 
 	select {
 	case <-f.done:
 	case <-ctx.Done():
-		return Deny, &UnavailableError{Reason: "gave up waiting for a read", Err: ctx.Err()}
+		return Deny, &UnavailableError{Reason: ReasonCanceled, Err: ctx.Err()}
 	}
 	if f.err != nil {
-		return Deny, &UnavailableError{Reason: "unknown value and the secret could not be read", Err: f.err}
+		return Deny, &UnavailableError{Reason: ReasonReadFailed, Err: f.err}
 	}
 	return f.s.match(value, now), nil
+}
+
+// recentEnoughToDeny reports whether s, the last good read, started so
+// recently that it has seen every value CloudFront may send by now: less
+// than the refresh cooldown plus the read timeout before now, which NewVerifier
+// checked is at least ConsistencyMargin shorter than the settle delay. Never
+// with WithSettleDelay(0).
+func (v *Verifier) recentEnoughToDeny(s *snapshot, now time.Time) bool {
+	return v.opts.settle > 0 && now.Sub(s.readAt) < v.opts.cooldown+v.opts.readTimeout
 }
 
 // missRead makes the read f stands for and releases its waiters.

@@ -285,39 +285,103 @@ func TestSteadyStateCalls(t *testing.T) {
 	}
 }
 
-// TestFloodOfUnknownValues: 10,000 random values within one cooldown cost one
-// read, and none is allowed.
+// TestFloodOfUnknownValues: 10,000 random values over a minute cost one read
+// per cooldown, none is allowed, and — with the rotation's settle delay
+// assumed — every one gets a cacheable Deny (403), not ErrUnavailable (500):
+// an attacker cannot choose the API's 5XX rate. With WithSettleDelay(0), the
+// former behaviour, all but the one value per cooldown checked against its
+// own read get ErrUnavailable.
 func TestFloodOfUnknownValues(t *testing.T) {
-	e := newVerifierEnv(t, authorizer.WithRefreshCooldown(5*time.Second))
+	const n, span, cooldown = 10_000, time.Minute, 5 * time.Second
+	for _, tc := range []struct {
+		name            string
+		settle          time.Duration
+		wantUnavailable int
+	}{
+		{"settle delay assumed", authorizer.DefaultSettleDelay, 0},
+		{"no settle delay", 0, n - int(span/cooldown)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newVerifierEnv(t, authorizer.WithRefreshCooldown(cooldown), authorizer.WithSettleDelay(tc.settle))
+			e.verify(t, valCurrent)
+			warm := e.sm.total()
+			unavailable := 0
+			for i := range n {
+				value := valWrong[:50] + strings.Repeat("z", i%13) + string(rune('a'+i%26))
+				d, err := e.v.Verify(context.Background(), value)
+				if d.Allowed() {
+					t.Fatalf("random value %d was allowed", i)
+				}
+				if errors.Is(err, authorizer.ErrUnavailable) {
+					unavailable++
+				} else if err != nil {
+					t.Fatal(err)
+				}
+				e.clock.Advance(span / n)
+			}
+			t.Logf("flood of %d random values over %v, cooldown %v, settle delay %v: %.2f%% Deny (403), %.2f%% ErrUnavailable (500), %d Secrets Manager calls",
+				n, span, cooldown, tc.settle, 100*float64(n-unavailable)/n, 100*float64(unavailable)/n, e.sm.total()-warm)
+			if unavailable != tc.wantUnavailable {
+				t.Errorf("%d values got ErrUnavailable, want %d", unavailable, tc.wantUnavailable)
+			}
+			if got, want := e.sm.total()-warm, int(span/cooldown); got != want {
+				t.Errorf("Secrets Manager calls caused by the flood = %d, want %d (one DescribeSecret per cooldown)", got, want)
+			}
+		})
+	}
+}
+
+// TestCooldownWithoutARecentRead: within the cooldown, an unknown value is
+// denied only against a read recent enough to have seen every value
+// CloudFront may send; when the miss read failed and the last good read is
+// older, it gets ErrUnavailable.
+func TestCooldownWithoutARecentRead(t *testing.T) {
+	e := newVerifierEnv(t, authorizer.WithCacheTTL(time.Hour))
 	e.verify(t, valCurrent)
-	warm := e.sm.total()
-	unavailable := 0
-	for i := range 10_000 {
-		value := valWrong[:50] + strings.Repeat("z", i%13) + string(rune('a'+i%26))
-		d, err := e.v.Verify(context.Background(), value)
-		if d.Allowed() {
-			t.Fatalf("random value %d was allowed", i)
-		}
-		if errors.Is(err, authorizer.ErrUnavailable) {
-			unavailable++
-		} else if err != nil {
-			t.Fatal(err)
-		}
-		e.clock.Advance(4 * time.Second / 10_000)
+	e.clock.Advance(time.Minute)
+	e.sm.setFail(errThrottled)
+	if _, err := e.v.Verify(context.Background(), valWrong); !errors.Is(err, authorizer.ErrUnavailable) {
+		t.Fatalf("unknown value, miss read failing: got %v, want ErrUnavailable", err)
 	}
-	if got := e.sm.count("DescribeSecret") - 1; got != 1 {
-		t.Errorf("DescribeSecret calls caused by the flood = %d, want 1", got)
+	e.clock.Advance(time.Second)
+	_, err := e.v.Verify(context.Background(), valWrong+"x")
+	var ue *authorizer.UnavailableError
+	if !errors.As(err, &ue) || ue.Reason != authorizer.ReasonCooldown {
+		t.Errorf("unknown value within the cooldown, last good read a minute old: got %v, want ErrUnavailable (%s)", err, authorizer.ReasonCooldown)
 	}
-	if got := e.sm.total() - warm; got != 1 {
-		t.Errorf("Secrets Manager calls caused by the flood = %d, want 1", got)
-	}
-	if unavailable != 9_999 {
-		t.Errorf("%d values got ErrUnavailable, want 9999 (all but the one checked against a fresh read)", unavailable)
-	}
-	// After the cooldown an unknown value causes one more read.
-	e.clock.Advance(2 * time.Second)
+	e.sm.setFail(nil)
+	e.clock.Advance(authorizer.DefaultRefreshCooldown)
 	if got := e.verify(t, valWrong); got != authorizer.Deny {
-		t.Errorf("after the cooldown: got %v, want Deny", got)
+		t.Fatalf("after the cooldown: got %v, want Deny", got)
+	}
+	e.clock.Advance(time.Second)
+	if got := e.verify(t, valWrong+"x"); got != authorizer.Deny {
+		t.Errorf("unknown value within the cooldown after a good read: got %v, want Deny", got)
+	}
+}
+
+func TestSettleDelayInvariant(t *testing.T) {
+	cases := []struct {
+		name string
+		opts []authorizer.Option
+		ok   bool
+	}{
+		{"defaults", nil, true},
+		{"cooldown too long", []authorizer.Option{authorizer.WithRefreshCooldown(7 * time.Second)}, false},
+		{"read timeout too long", []authorizer.Option{authorizer.WithReadTimeout(5 * time.Second)}, false},
+		{"settle delay too short", []authorizer.Option{authorizer.WithSettleDelay(9 * time.Second)}, false},
+		{"longer settle delay", []authorizer.Option{authorizer.WithSettleDelay(time.Minute), authorizer.WithRefreshCooldown(30 * time.Second)}, true},
+		{"no settle delay assumed", []authorizer.Option{authorizer.WithSettleDelay(0), authorizer.WithRefreshCooldown(time.Minute)}, true},
+		{"negative", []authorizer.Option{authorizer.WithSettleDelay(-time.Second)}, false},
+	}
+	for _, tc := range cases {
+		_, err := authorizer.NewVerifier(newSMDouble(valCurrent, time.Now), doubleARN, tc.opts...)
+		if (err == nil) != tc.ok {
+			t.Errorf("%s: NewVerifier error %v, want ok=%v", tc.name, err, tc.ok)
+		}
+		if err != nil && tc.ok == false && tc.name != "negative" && !strings.Contains(err.Error(), "WithSettleDelay") {
+			t.Errorf("%s: error %q does not name WithSettleDelay", tc.name, err)
+		}
 	}
 }
 

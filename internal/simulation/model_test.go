@@ -48,8 +48,9 @@ type params struct {
 	// Per-container Verifier options are drawn from these ranges.
 	VerifierTTL, Cooldown [2]time.Duration
 	Grace                 time.Duration
-	// Settle is rotation.WithSettleDelay.
-	Settle time.Duration
+	// Settle is rotation.WithSettleDelay; VerifierSettle is the settle delay
+	// the authorizers assume (authorizer.WithSettleDelay), normally the same.
+	Settle, VerifierSettle time.Duration
 	// Traffic, per second of simulated time.
 	LegitPerSecond, ForgedPerSecond float64
 	// Secrets Manager's pace.
@@ -66,16 +67,16 @@ type params struct {
 }
 
 func (p params) String() string {
-	return fmt.Sprintf("seed=%d rotations=%d dists=%d edges=%d maxLag=%v stragglers=%.0f%%/%v readLag=%v gatewayTTL=%v containers=%d/life~%v verifierTTL=%v-%v cooldown=%v-%v grace=%v settle=%v legit=%.2f/s forged=%.2f/s maxWait=%v failures=%.0f%% naive=%v",
+	return fmt.Sprintf("seed=%d rotations=%d dists=%d edges=%d maxLag=%v stragglers=%.0f%%/%v readLag=%v gatewayTTL=%v containers=%d/life~%v verifierTTL=%v-%v cooldown=%v-%v grace=%v settle=%v/%v legit=%.2f/s forged=%.2f/s maxWait=%v failures=%.0f%% naive=%v",
 		p.Seed, p.Rotations, p.Distributions, p.Edges, p.MaxLag, 100*p.StragglerShare, p.MaxStraggle, p.ReadLag, p.GatewayTTL,
-		p.Containers, p.ContainerLife, p.VerifierTTL[0], p.VerifierTTL[1], p.Cooldown[0], p.Cooldown[1], p.Grace, p.Settle,
+		p.Containers, p.ContainerLife, p.VerifierTTL[0], p.VerifierTTL[1], p.Cooldown[0], p.Cooldown[1], p.Grace, p.Settle, p.VerifierSettle,
 		p.LegitPerSecond, p.ForgedPerSecond, p.MaxWait, 100*p.FailureRate, p.Naive)
 }
 
 // randomParams draws a deployment from the seed: how many edges, how slow
 // propagation is, API Gateway's TTL, how many containers and how old, each
-// container's cache TTL and cooldown (always below the settle delay, as the
-// rotation package requires), traffic, and Secrets Manager's pace.
+// container's cache TTL and cooldown (the longest the authorizer accepts
+// with the settle delay: cooldown + read timeout + ConsistencyMargin below it), traffic, and Secrets Manager's pace.
 func randomParams(seed uint64) params {
 	r := rand.New(rand.NewPCG(seed, 0x0219_10c4))
 	seconds := func(lo, hi int) time.Duration { return time.Duration(lo+r.IntN(hi-lo+1)) * time.Second }
@@ -96,7 +97,10 @@ func randomParams(seed uint64) params {
 		MaxWait:      seconds(3*60, 15*60),
 		Warmup:       time.Hour,
 	}
-	p.Cooldown = [2]time.Duration{0, p.Settle - time.Second}
+	p.VerifierSettle = p.Settle
+	// The longest cooldown authorizer.NewVerifier accepts with this settle
+	// delay and the default read timeout.
+	p.Cooldown = [2]time.Duration{0, p.Settle - authorizer.DefaultReadTimeout - authorizer.ConsistencyMargin - time.Millisecond}
 	if r.IntN(2) == 0 {
 		p.StragglerShare, p.MaxStraggle = 0.1*r.Float64(), seconds(0, 5*60)
 	}
@@ -326,7 +330,7 @@ func (s *sim) startContainer() *container {
 		v, err := authorizer.NewVerifier(&readCounter{SecretsManager: s.sm, reads: &s.c.VerifierReads}, s.sm.ARN(),
 			authorizer.WithClock(s.w), authorizer.WithLogger(s.logger),
 			authorizer.WithCacheTTL(between(s.r, s.p.VerifierTTL)), authorizer.WithRefreshCooldown(between(s.r, s.p.Cooldown)),
-			authorizer.WithPreviousGrace(s.p.Grace))
+			authorizer.WithPreviousGrace(s.p.Grace), authorizer.WithSettleDelay(s.p.VerifierSettle))
 		if err != nil {
 			panic(err)
 		}

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"testing"
 	"time"
+
+	"github.com/originlock/originlock/authorizer"
 )
 
 // seeds are the runs a test makes; SIMULATION_SEED=n runs seed n alone (to
@@ -142,11 +144,11 @@ func TestCounterExampleNoGrace(t *testing.T) {
 // TestCounterExampleNoSettleDelay lets CloudFront send a new value right
 // after createSecret while authorizers have a 30 s cooldown and forged
 // requests keep them in it: a container whose last read predates the value
-// cannot check it and answers 500.
+// cannot check it and, told that no settle delay protects it, answers 500.
 func TestCounterExampleNoSettleDelay(t *testing.T) {
 	p := randomParams(23)
 	p.Rotations = 30
-	p.Settle = 0
+	p.Settle, p.VerifierSettle = 0, 0
 	p.Cooldown = [2]time.Duration{30 * time.Second, 30 * time.Second}
 	p.ForgedPerSecond, p.GatewayTTL = 2, 0
 	p.MaxLag, p.Edges = time.Minute, 40
@@ -155,5 +157,25 @@ func TestCounterExampleNoSettleDelay(t *testing.T) {
 	t.Logf("%s\n  %s", p, c)
 	if c.LegitUnavailable == 0 {
 		t.Errorf("no legitimate request refused without the settle delay: the simulation cannot see the failure it exists to catch")
+	}
+}
+
+// TestCounterExampleSettleDelayTooShort: the authorizers assume the default
+// settle delay, but the rotation waits only a second before CloudFront may
+// send the new value, and forged requests keep containers in their cooldown:
+// a container denies a new value against a read that predates it, and API
+// Gateway caches the Deny. This is what WithSettleDelay's invariant prevents.
+func TestCounterExampleSettleDelayTooShort(t *testing.T) {
+	p := randomParams(24)
+	p.Rotations = 30
+	p.Settle, p.VerifierSettle = time.Second, authorizer.DefaultSettleDelay
+	p.Cooldown = [2]time.Duration{authorizer.DefaultRefreshCooldown, authorizer.DefaultRefreshCooldown}
+	p.ForgedPerSecond, p.GatewayTTL = 2, 5*time.Minute
+	p.MaxLag, p.Edges = time.Minute, 40
+	s := newSim(p)
+	c := s.run()
+	t.Logf("%s\n  %s", p, c)
+	if c.LegitDenied+c.LegitCachedDeny == 0 {
+		t.Errorf("no legitimate request denied with a settle delay shorter than the authorizers assume: the simulation cannot see the failure it exists to catch")
 	}
 }

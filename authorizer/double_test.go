@@ -185,3 +185,25 @@ func (d *smDouble) GetSecretValue(_ context.Context, in *secretsmanager.GetSecre
 }
 
 var errInjected = errors.New("sm double: injected failure")
+
+// removeStage takes stage off version id, as UpdateSecretVersionStage with
+// only RemoveFromVersionId does.
+func (d *smDouble) removeStage(id, stage string) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	v := d.versions[id]
+	v.stages = slices.DeleteFunc(v.stages, func(s string) bool { return s == stage })
+	d.lastChanged = d.now()
+}
+
+// versionOf returns the ID of the version holding stage, or "".
+func (d *smDouble) versionOf(stage string) string {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	for id, v := range d.versions {
+		if slices.Contains(v.stages, stage) {
+			return id
+		}
+	}
+	return ""
+}

@@ -46,7 +46,7 @@ type ReadCause string
 const (
 	ReadFirst ReadCause = "first" // no read had succeeded yet (Load, or the first Verify)
 	ReadTTL   ReadCause = "ttl"   // the last read was due for renewal
-	ReadMiss  ReadCause = "miss"  // refresh on miss: an unknown value
+	ReadMiss  ReadCause = "miss"  // refresh on miss: an unknown value, or one that needs a recent read (AWSPREVIOUS; AWSCURRENT during a rotation)
 )
 
 // ReadEvent is one read of the secret.

@@ -26,7 +26,8 @@ const (
 	// DefaultMaxStaleness is how long the Verifier keeps deciding from its
 	// last good read while Secrets Manager fails. Only AWSCURRENT and
 	// AWSPENDING are prolonged (a rotation cannot finish while Secrets
-	// Manager is down); AWSPREVIOUS still expires on time.
+	// Manager is down); AWSPREVIOUS needs a read younger than the refresh
+	// cooldown and gets ErrUnavailable without one.
 	DefaultMaxStaleness = 6 * time.Hour
 	// DefaultReadTimeout bounds one read of the secret (a DescribeSecret
 	// and the GetSecretValue calls for versions not seen before). With
@@ -97,8 +98,10 @@ func WithCacheTTL(d time.Duration) Option {
 }
 
 // WithRefreshCooldown sets the least time between two reads caused by
-// unknown values (DefaultRefreshCooldown). Zero lets every unknown value
-// cause a read. With a settle delay, the cooldown plus the read timeout plus
+// unknown values, or by values that need a recent read (AWSPREVIOUS, and
+// AWSCURRENT during a rotation), which bounds what a flood costs
+// (DefaultRefreshCooldown). It is also how long a removed AWSPREVIOUS label
+// can go unnoticed. Zero lets every such value cause a read. With a settle delay, the cooldown plus the read timeout plus
 // ConsistencyMargin must stay below it (see WithSettleDelay).
 func WithRefreshCooldown(d time.Duration) Option {
 	return func(o *options) { o.check(d >= 0, "WithRefreshCooldown: must not be negative"); o.cooldown = d }

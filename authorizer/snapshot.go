@@ -16,7 +16,8 @@ const (
 	AllowCurrent
 	// AllowPending: the value is AWSPENDING (a rotation is under way).
 	AllowPending
-	// AllowPrevious: the value is AWSPREVIOUS, within the grace window.
+	// AllowPrevious: the value is AWSPREVIOUS, within the grace window,
+	// checked against a read younger than the refresh cooldown.
 	AllowPrevious
 )
 

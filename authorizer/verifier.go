@@ -59,6 +59,18 @@ var _ SecretsManagerAPI = (*secretsmanager.Client)(nil)
 //     secret's LastChangedDate, or the next pending version's creation), so
 //     that the window never ends early; a later change to the secret does not
 //     extend a window already computed.
+//   - Revocation: a value that matches only AWSPREVIOUS is allowed only
+//     against a read that started less than WithRefreshCooldown ago; if the
+//     last read is older, the request reads again (shared with misses, at
+//     most one read per cooldown) and decides against that read, or gets
+//     ErrUnavailable if it fails. The same holds for AWSCURRENT while the
+//     read shows a rotation under way (a pending value), except that a failed
+//     read falls back to the last good one. So removing AWSPREVIOUS from a
+//     version (aws secretsmanager update-secret-version-stage, or the
+//     rotation's REVOKE_PREVIOUS) stops its value within the cooldown plus
+//     the read's duration, not at the next TTL read. The extra reads happen
+//     only while such values arrive: during rotations and grace windows, at
+//     most 60 s / cooldown a minute (12 with the defaults).
 //   - An empty value, one longer than MaxValueLength, one with a leading or
 //     trailing space, or one that is not printable ASCII is denied without a
 //     read.
@@ -144,16 +156,26 @@ func (v *Verifier) Load(ctx context.Context) error {
 // (always ErrUnavailable) means no decision could be made and the request
 // must be refused without caching the refusal.
 func (v *Verifier) Verify(ctx context.Context, value string) (Decision, error) {
+	d, _, err := v.decide(ctx, value)
+	return d, err
+}
+
+// decide is Verify, with the reason of a refusal (a Reason constant; "" for
+// an Allow).
+func (v *Verifier) decide(ctx context.Context, value string) (Decision, string, error) {
 	now := v.opts.clock.Now()
 	s, err := v.snapshot(ctx, now)
 	if err != nil {
-		return Deny, err
+		return Deny, reasonOf(err), err
 	}
 	if d := s.match(value, now); d != Deny {
-		return d, nil
+		if v.needsFreshRead(s, d, now) {
+			return v.verifyFresh(ctx, value, now, d)
+		}
+		return d, "", nil
 	}
 	if !secretvalue.Valid(value) {
-		return Deny, nil // never a valid value: no read needed
+		return Deny, ReasonInvalid, nil // never a valid value: no read needed
 	}
 	return v.verifyMiss(ctx, value, now)
 }
@@ -190,67 +212,4 @@ func (v *Verifier) snapshot(ctx context.Context, now time.Time) (*snapshot, erro
 		return nil, &UnavailableError{Reason: ReasonStale, Err: fmt.Errorf("the last good read is %v old, more than the %v allowed", age.Round(time.Second), v.opts.maxStaleness)}
 	}
 	return s, nil
-}
-
-// verifyMiss reads the secret again for a value that matched nothing, and
-// decides against that read. The read runs in a goroutine of its own: every
-// request waiting for it, the one that started it included, may give up when
-// its own context ends, and the read still serves the others.
-func (v *Verifier) verifyMiss(ctx context.Context, value string, now time.Time) (Decision, error) {
-	if v.opts.hookBeforeMiss != nil {
-		v.opts.hookBeforeMiss()
-	}
-	v.mu.Lock()
-	f := v.miss
-	if f == nil {
-		// A shared read may have published a newer snapshot since this
-		// request loaded its own; a flight clears v.miss only after it
-		// published, so the snapshot loaded here is at least that new.
-		if d := v.snap.Load().match(value, now); d != Deny {
-			v.mu.Unlock()
-			return d, nil
-		}
-		if !v.lastMiss.IsZero() && now.Sub(v.lastMiss) < v.opts.cooldown {
-			latest := v.snap.Load()
-			v.mu.Unlock()
-			if v.recentEnoughToDeny(latest, now) {
-				return Deny, nil
-			}
-			return Deny, &UnavailableError{Reason: ReasonCooldown}
-		}
-		f = &flight{done: make(chan struct{})}
-		v.miss, v.lastMiss = f, now
-		go v.missRead(ctx, f)
-	}
-	v.mu.Unlock()
-
-	select {
-	case <-f.done:
-	case <-ctx.Done():
-		return Deny, &UnavailableError{Reason: ReasonCanceled, Err: ctx.Err()}
-	}
-	if f.err != nil {
-		return Deny, &UnavailableError{Reason: ReasonReadFailed, Err: f.err}
-	}
-	return f.s.match(value, now), nil
-}
-
-// recentEnoughToDeny reports whether s, the last good read, started so
-// recently that it has seen every value CloudFront may send by now: less
-// than the refresh cooldown plus the read timeout before now, which NewVerifier
-// checked is at least ConsistencyMargin shorter than the settle delay. Never
-// with WithSettleDelay(0).
-func (v *Verifier) recentEnoughToDeny(s *snapshot, now time.Time) bool {
-	return v.opts.settle > 0 && now.Sub(s.readAt) < v.opts.cooldown+v.opts.readTimeout
-}
-
-// missRead makes the read f stands for and releases its waiters.
-func (v *Verifier) missRead(ctx context.Context, f *flight) {
-	v.readMu.Lock()
-	f.s, f.err = v.read(ctx)
-	v.readMu.Unlock()
-	v.mu.Lock()
-	v.miss = nil
-	v.mu.Unlock()
-	close(f.done)
 }

@@ -33,6 +33,10 @@ type smDouble struct {
 	// hold, when set, makes DescribeSecret wait until it is closed, after
 	// signalling entered.
 	hold, entered chan struct{}
+	// deletedAt, when set, is the DeletedDate DescribeSecret reports (a
+	// deletion scheduled with a recovery window), and GetSecretValue fails
+	// as Secrets Manager does then.
+	deletedAt time.Time
 }
 
 type version struct {
@@ -159,6 +163,9 @@ func (d *smDouble) DescribeSecret(ctx context.Context, in *secretsmanager.Descri
 	if !d.lastRotated.IsZero() {
 		out.LastRotatedDate = aws.Time(d.lastRotated)
 	}
+	if !d.deletedAt.IsZero() {
+		out.DeletedDate = aws.Time(d.deletedAt)
+	}
 	return out, nil
 }
 
@@ -168,6 +175,9 @@ func (d *smDouble) GetSecretValue(_ context.Context, in *secretsmanager.GetSecre
 	d.calls["GetSecretValue"]++
 	if d.fail != nil {
 		return nil, d.fail
+	}
+	if !d.deletedAt.IsZero() {
+		return nil, &smtypes.InvalidRequestException{Message: aws.String("You can't perform this operation on the secret because it was marked for deletion.")}
 	}
 	id := aws.ToString(in.VersionId)
 	if id == "" {
@@ -207,3 +217,15 @@ func (d *smDouble) versionOf(stage string) string {
 	}
 	return ""
 }
+
+// scheduleDeletion sets or clears (zero) the secret's DeletedDate.
+func (d *smDouble) scheduleDeletion(at time.Time) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.deletedAt = at
+}
+
+var (
+	errNotFound     = &smtypes.ResourceNotFoundException{Message: aws.String("Secrets Manager can't find the specified secret.")}
+	errAccessDenied = &smithy.GenericAPIError{Code: "AccessDeniedException", Message: "not authorized to perform secretsmanager:DescribeSecret"}
+)

@@ -43,6 +43,9 @@ const (
 	ReasonStale = "stale"
 	// ReasonCanceled: the request's context ended while it waited for a read.
 	ReasonCanceled = "canceled"
+	// ReasonAccessDenied: reads of the secret have failed with
+	// AccessDeniedException for longer than the refresh cooldown.
+	ReasonAccessDenied = "access_denied"
 )
 
 // UnavailableError says why the Verifier cannot decide.
@@ -65,11 +68,12 @@ func (e *UnavailableError) Error() string {
 }
 
 var reasonText = map[string]string{
-	ReasonCooldown:   "unknown value within the refresh cooldown, and no read recent enough to deny it",
-	ReasonNoRead:     "the secret could not be read yet",
-	ReasonReadFailed: "the secret could not be read",
-	ReasonStale:      "the last good read is too old",
-	ReasonCanceled:   "gave up waiting for a read",
+	ReasonCooldown:     "unknown value within the refresh cooldown, and no read recent enough to deny it",
+	ReasonNoRead:       "the secret could not be read yet",
+	ReasonReadFailed:   "the secret could not be read",
+	ReasonStale:        "the last good read is too old",
+	ReasonCanceled:     "gave up waiting for a read",
+	ReasonAccessDenied: "access to the secret is denied",
 }
 
 func (e *UnavailableError) Unwrap() error { return e.Err }

@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 	smtypes "github.com/aws/aws-sdk-go-v2/service/secretsmanager/types"
 	"github.com/aws/aws-secretsmanager-caching-go/v2/secretcache"
+	"github.com/aws/smithy-go"
 
 	"github.com/originlock/originlock/internal/secretvalue"
 )
@@ -130,16 +131,24 @@ func (v *Verifier) read(ctx context.Context) (*snapshot, error) {
 	now := v.opts.clock.Now()
 	v.gate.arm()
 	var values [3]string
+	var stageErr error
 	for i, stage := range []string{stageCurrent, stagePending, stagePrevious} {
 		val, ok, err := v.stageValue(ctx, stage)
 		if err != nil {
-			return nil, v.readFailed(now, err)
+			stageErr = err
+			break
 		}
 		if ok {
 			values[i] = val
 		}
 	}
 	desc, err := v.gate.result()
+	if deleted(desc, err) {
+		return v.readDeleted(now), nil
+	}
+	if stageErr != nil {
+		return nil, v.readFailed(now, stageErr)
+	}
 	if err != nil {
 		return nil, v.readFailed(now, fmt.Errorf("DescribeSecret: %w", err))
 	}
@@ -193,16 +202,49 @@ func (v *Verifier) stageValue(ctx context.Context, stage string) (string, bool, 
 }
 
 // readFailed keeps the published snapshot, with its next read a cooldown
-// away, and wraps err for the caller.
+// away, and wraps err for the caller. An AccessDeniedException starts (or
+// continues) the snapshot's access-denied clock: see snapshot.deniedSince.
 func (v *Verifier) readFailed(now time.Time, err error) error {
 	v.opts.logger.Warn("authorizer: reading the secret failed; deciding from the last good read", "error", err.Error())
 	if s := v.snap.Load(); s != nil {
 		retry := *s
 		retry.refreshAt = now.Add(v.opts.cooldown)
+		if isAccessDenied(err) && retry.deniedSince.IsZero() {
+			retry.deniedSince = now
+		}
 		v.snap.Store(&retry)
 	}
 	v.failedAt = now
 	return err
+}
+
+// readDeleted publishes a snapshot that refuses every value: the secret is
+// deleted or scheduled for deletion. It is read again after the cooldown, so
+// that RestoreSecret takes effect as quickly.
+func (v *Verifier) readDeleted(now time.Time) *snapshot {
+	s := &snapshot{deleted: true, readAt: now, refreshAt: now.Add(v.opts.cooldown)}
+	if prev := v.snap.Load(); prev == nil || !prev.deleted {
+		v.opts.logger.Error("authorizer: the secret is deleted or scheduled for deletion; refusing every value")
+	}
+	v.snap.Store(s)
+	return s
+}
+
+// deleted reports whether a DescribeSecret result says the secret is gone
+// (ResourceNotFoundException) or scheduled for deletion (DeletedDate).
+func deleted(desc *secretsmanager.DescribeSecretOutput, err error) bool {
+	var notFound *smtypes.ResourceNotFoundException
+	if err != nil {
+		return errors.As(err, &notFound)
+	}
+	return desc != nil && desc.DeletedDate != nil
+}
+
+// isAccessDenied reports whether err is Secrets Manager's (or KMS's)
+// AccessDeniedException.
+func isAccessDenied(err error) bool {
+	var ae smithy.APIError
+	return errors.As(err, &ae) && ae.ErrorCode() == "AccessDeniedException"
 }
 
 // previousUntil ends AWSPREVIOUS's grace window, which runs from the moment

@@ -21,6 +21,10 @@ func (v *Verifier) verifyMiss(ctx context.Context, value string, now time.Time) 
 		// request loaded its own; a flight clears v.miss only after it
 		// published, so the snapshot loaded here is at least that new.
 		latest := v.snap.Load()
+		if latest.deleted {
+			v.mu.Unlock()
+			return Deny, ReasonDeleted, nil
+		}
 		if d := latest.match(value, now); d != Deny {
 			v.mu.Unlock()
 			return d, "", nil
@@ -38,10 +42,7 @@ func (v *Verifier) verifyMiss(ctx context.Context, value string, now time.Time) 
 	if err := v.wait(ctx, f); err != nil {
 		return Deny, reasonOf(err), err
 	}
-	if d := f.s.match(value, now); d != Deny {
-		return d, "", nil
-	}
-	return Deny, ReasonUnknown, nil
+	return v.decideFresh(f.s, value, now)
 }
 
 // needsFreshRead reports whether d, matched in s, may only be given against
@@ -90,7 +91,11 @@ func (v *Verifier) verifyFresh(ctx context.Context, value string, now time.Time,
 	return v.decideFresh(f.s, value, now)
 }
 
+// decideFresh decides value against s, a read made for it.
 func (v *Verifier) decideFresh(s *snapshot, value string, now time.Time) (Decision, string, error) {
+	if s.deleted {
+		return Deny, ReasonDeleted, nil
+	}
 	if d := s.match(value, now); d != Deny {
 		return d, "", nil
 	}

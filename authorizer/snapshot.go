@@ -51,6 +51,13 @@ type snapshot struct {
 	readAt time.Time
 	// refreshAt is when the next read is due.
 	refreshAt time.Time
+	// deleted: the secret is deleted or scheduled for deletion; every value
+	// is denied.
+	deleted bool
+	// deniedSince is when reads began to fail with AccessDeniedException
+	// (zero if the last read did not); a cooldown later the snapshot is no
+	// longer used.
+	deniedSince time.Time
 }
 
 // match compares value with every accepted version. Each comparison takes

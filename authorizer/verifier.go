@@ -71,6 +71,19 @@ var _ SecretsManagerAPI = (*secretsmanager.Client)(nil)
 //     the read's duration, not at the next TTL read. The extra reads happen
 //     only while such values arrive: during rotations and grace windows, at
 //     most 60 s / cooldown a minute (12 with the defaults).
+//   - Kill switches fail closed. A read that finds the secret deleted
+//     (ResourceNotFoundException) or scheduled for deletion (DescribeSecret
+//     shows DeletedDate) makes the Verifier deny every value at once, with no
+//     stale if error; it reads again every cooldown, so RestoreSecret undoes
+//     it as quickly. The deletion takes effect at the next read: within the
+//     cooldown when values that cause reads arrive (unknown ones, AWSPREVIOUS,
+//     AWSCURRENT during a rotation), at the next TTL read otherwise.
+//   - AccessDeniedException (a detached policy, a Deny in the secret's
+//     resource policy, a disabled KMS key) gets one cooldown to prove
+//     transient, as IAM changes propagate; the last good read decides
+//     meanwhile. After that every value gets ErrUnavailable
+//     (ReasonAccessDenied) until a read succeeds, not WithMaxStaleness of
+//     stale if error.
 //   - An empty value, one longer than MaxValueLength, one with a leading or
 //     trailing space, or one that is not printable ASCII is denied without a
 //     read.
@@ -168,6 +181,9 @@ func (v *Verifier) decide(ctx context.Context, value string) (Decision, string, 
 	if err != nil {
 		return Deny, reasonOf(err), err
 	}
+	if s.deleted {
+		return Deny, ReasonDeleted, nil
+	}
 	if d := s.match(value, now); d != Deny {
 		if v.needsFreshRead(s, d, now) {
 			return v.verifyFresh(ctx, value, now, d)
@@ -207,6 +223,9 @@ func (v *Verifier) snapshot(ctx context.Context, now time.Time) (*snapshot, erro
 			}
 		}
 		v.readMu.Unlock()
+	}
+	if !s.deniedSince.IsZero() && now.Sub(s.deniedSince) >= v.opts.cooldown {
+		return nil, &UnavailableError{Reason: ReasonAccessDenied, Err: errors.New("reads of the secret are denied (AccessDeniedException)")}
 	}
 	if age := now.Sub(s.readAt); age > v.opts.maxStaleness {
 		return nil, &UnavailableError{Reason: ReasonStale, Err: fmt.Errorf("the last good read is %v old, more than the %v allowed", age.Round(time.Second), v.opts.maxStaleness)}

@@ -31,7 +31,7 @@ func restHeader(headers map[string]string, multi map[string][]string, name strin
 // httpHeader returns the header's value from an HTTP API (payload 2.0) event,
 // whose header names arrive lower-cased. A header sent more than once arrives
 // comma-joined; such a value is returned as "", so that it is denied without
-// a read (the rotation's values never contain a comma).
+// a read: no valid value contains a comma (see internal/secretvalue.Check).
 func (a *adapter) httpHeader(headers map[string]string) string {
 	value, ok := headers[a.lower]
 	if !ok {

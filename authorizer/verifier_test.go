@@ -107,7 +107,7 @@ func TestVerifyStages(t *testing.T) {
 func TestDenyWithoutReadAllocatesNothing(t *testing.T) {
 	e := newVerifierEnv(t)
 	e.verify(t, valCurrent) // the first read
-	for _, value := range []string{"", " " + valCurrent, strings.Repeat("x", authorizer.MaxValueLength+1), "a\x00b"} {
+	for _, value := range []string{"", " " + valCurrent, strings.Repeat("x", authorizer.MaxValueLength+1), "a\x00b", valCurrent[:20] + "," + valCurrent[21:]} {
 		var d authorizer.Decision
 		var err error
 		allocs := testing.AllocsPerRun(100, func() { d, err = e.v.Verify(context.Background(), value) })
@@ -633,5 +633,28 @@ func TestMissAfterASharedReadCleared(t *testing.T) {
 	}
 	if got := e.sm.count("DescribeSecret"); got != 2 {
 		t.Errorf("DescribeSecret calls = %d, want 2 (first read, one shared miss read)", got)
+	}
+}
+
+// TestValueWithACommaIsNeverAccepted: one rule for every layer. HTTP APIs
+// cannot tell a value with a comma from a header sent twice, so a secret
+// holding one is not usable (it is logged, not accepted), and such a value
+// is denied without a read by every adapter.
+func TestValueWithACommaIsNeverAccepted(t *testing.T) {
+	withComma := valPending[:20] + "," + valPending[21:]
+	e := newVerifierEnv(t)
+	e.sm.put(jsonValue(withComma), "AWSPENDING")
+	if got := e.verify(t, valCurrent); got != authorizer.AllowCurrent {
+		t.Fatalf("current: %v", got)
+	}
+	reads := e.sm.count("DescribeSecret")
+	if got := e.verify(t, withComma); got != authorizer.Deny {
+		t.Errorf("a stored value with a comma: %v, want Deny", got)
+	}
+	if got := e.sm.count("DescribeSecret") - reads; got != 0 {
+		t.Errorf("a value with a comma caused %d reads, want none", got)
+	}
+	if !strings.Contains(e.logs.String(), "no usable value") {
+		t.Errorf("the unusable pending value was not logged:\n%s", e.logs)
 	}
 }

@@ -12,9 +12,13 @@ const MaxLength = 1783
 // header. Its wrapping message says what is wrong, never the value.
 var ErrInvalidValue = errors.New("invalid header value")
 
-// Check reports whether value can travel as an origin custom header value:
-// 1 to MaxLength characters of printable ASCII, without leading or trailing
-// spaces (proxies trim them, so they would not compare equal at the origin).
+// Check reports whether value can travel as an origin custom header value
+// through every layer: 1 to MaxLength characters of printable ASCII, without
+// leading or trailing spaces (proxies trim them, so they would not compare
+// equal at the origin) and without a comma (HTTP joins a repeated header with
+// commas, so API Gateway's HTTP APIs cannot tell a value with a comma from a
+// header sent twice, and refuse both). The rotation stores, CloudFront
+// writes and the authorizer accepts only values Check accepts.
 func Check(value string) error {
 	switch f, at := find(value); f {
 	case empty:
@@ -25,6 +29,8 @@ func Check(value string) error {
 		return fmt.Errorf("%w: leading or trailing space", ErrInvalidValue)
 	case notPrintable:
 		return fmt.Errorf("%w: byte %d is not printable ASCII", ErrInvalidValue, at)
+	case comma:
+		return fmt.Errorf("%w: byte %d is a comma", ErrInvalidValue, at)
 	}
 	return nil
 }
@@ -45,6 +51,7 @@ const (
 	tooLong
 	edgeSpace
 	notPrintable // at the byte find returns
+	comma        // at the byte find returns
 )
 
 func find(value string) (fault, int) {
@@ -57,8 +64,11 @@ func find(value string) (fault, int) {
 		return edgeSpace, 0
 	}
 	for i := 0; i < len(value); i++ {
-		if c := value[i]; c < 0x20 || c > 0x7e {
+		switch c := value[i]; {
+		case c < 0x20 || c > 0x7e:
 			return notPrintable, i
+		case c == ',':
+			return comma, i
 		}
 	}
 	return none, 0

@@ -104,7 +104,7 @@ func TestCheck(t *testing.T) {
 			t.Errorf("Check(%d chars) = %v", len(ok), err)
 		}
 	}
-	for _, bad := range []string{"", " Qz9k", "Qz9k ", "Qz9k\t", "Qz9k\n", "Qz9k\x00", "Qz9k\x7f", "Qz9kü", strings.Repeat("x", MaxLength+1)} {
+	for _, bad := range []string{"", " Qz9k", "Qz9k ", "Qz9k\t", "Qz9k\n", "Qz9k\x00", "Qz9k\x7f", "Qz9kü", strings.Repeat("x", MaxLength+1), "Qz9k,Xy", ","} {
 		err := Check(bad)
 		if !errors.Is(err, ErrInvalidValue) {
 			t.Errorf("Check(%q) = %v, want ErrInvalidValue", bad, err)

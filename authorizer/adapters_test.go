@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -17,7 +18,10 @@ import (
 	"github.com/originlock/originlock/authorizer"
 )
 
-const header = "X-Origin-Verify"
+const (
+	header    = "X-Origin-Verify"
+	methodARN = "arn:aws:execute-api:us-east-1:123456789012:api1234567/prod/GET/items"
+)
 
 func loadEvent(t testing.TB, name string, into any) {
 	t.Helper()
@@ -212,16 +216,16 @@ func TestAdaptersUnavailable(t *testing.T) {
 	e := stagedEnv(t)
 	e.sm.setFail(errInjected)
 	ctx := context.Background()
-	if _, err := authorizer.RESTRequest(e.v, header)(ctx, events.APIGatewayCustomAuthorizerRequestTypeRequest{Headers: map[string]string{header: valCurrent}}); !errors.Is(err, authorizer.ErrUnavailable) {
+	if _, err := authorizer.RESTRequest(e.v, header)(ctx, events.APIGatewayCustomAuthorizerRequestTypeRequest{Headers: map[string]string{header: valCurrent}, MethodArn: methodARN}); !errors.Is(err, authorizer.ErrUnavailable) {
 		t.Errorf("RESTRequest: got %v, want ErrUnavailable", err)
 	}
-	if _, err := authorizer.RESTToken(e.v)(ctx, events.APIGatewayCustomAuthorizerRequest{AuthorizationToken: valCurrent}); !errors.Is(err, authorizer.ErrUnavailable) {
+	if _, err := authorizer.RESTToken(e.v)(ctx, events.APIGatewayCustomAuthorizerRequest{AuthorizationToken: valCurrent, MethodArn: methodARN}); !errors.Is(err, authorizer.ErrUnavailable) {
 		t.Errorf("RESTToken: got %v, want ErrUnavailable", err)
 	}
 	if _, err := authorizer.HTTPAPI(e.v, header)(ctx, events.APIGatewayV2CustomAuthorizerV2Request{}); !errors.Is(err, authorizer.ErrUnavailable) {
 		t.Errorf("HTTPAPI: got %v, want ErrUnavailable", err)
 	}
-	if _, err := authorizer.HTTPAPIIAM(e.v, header)(ctx, events.APIGatewayV2CustomAuthorizerV2Request{}); !errors.Is(err, authorizer.ErrUnavailable) {
+	if _, err := authorizer.HTTPAPIIAM(e.v, header)(ctx, events.APIGatewayV2CustomAuthorizerV2Request{RouteArn: methodARN}); !errors.Is(err, authorizer.ErrUnavailable) {
 		t.Errorf("HTTPAPIIAM: got %v, want ErrUnavailable", err)
 	}
 }
@@ -329,5 +333,51 @@ func TestAdaptersRefuseBadHeaderNames(t *testing.T) {
 				build()
 			}()
 		}
+	}
+}
+
+// TestAdaptersRefuseEventsOfTheWrongShape: an adapter given another kind of
+// authorizer's event (the function's AUTHORIZER_TYPE does not match the API)
+// returns an error naming that misconfiguration, never a policy — above all
+// not an Allow whose Resource is "".
+func TestAdaptersRefuseEventsOfTheWrongShape(t *testing.T) {
+	e := stagedEnv(t)
+	ctx := context.Background()
+	var httpAsREST events.APIGatewayCustomAuthorizerRequestTypeRequest
+	loadEvent(t, "http-v2.json", &httpAsREST)
+	httpAsREST.Headers = map[string]string{strings.ToLower(header): valCurrent}
+	var httpAsToken events.APIGatewayCustomAuthorizerRequest
+	loadEvent(t, "http-v2.json", &httpAsToken)
+	httpAsToken.AuthorizationToken = valCurrent
+	var restAsHTTP events.APIGatewayV2CustomAuthorizerV2Request
+	loadEvent(t, "rest-request.json", &restAsHTTP)
+	restAsHTTP.Headers = map[string]string{header: valCurrent}
+	var tokenAsRequest events.APIGatewayCustomAuthorizerRequestTypeRequest
+	loadEvent(t, "rest-token.json", &tokenAsRequest)
+	var requestAsToken events.APIGatewayCustomAuthorizerRequest
+	loadEvent(t, "rest-request.json", &requestAsToken)
+	requestAsToken.AuthorizationToken = valCurrent
+
+	check := func(name string, policy *events.APIGatewayCustomAuthorizerPolicy, err error) {
+		t.Helper()
+		if !errors.Is(err, authorizer.ErrWrongEvent) || !strings.Contains(err.Error(), "AUTHORIZER_TYPE") {
+			t.Errorf("%s: error %v, want ErrWrongEvent naming AUTHORIZER_TYPE", name, err)
+		}
+		if policy != nil && len(policy.Statement) > 0 {
+			t.Errorf("%s: returned a policy %+v", name, policy)
+		}
+	}
+	r1, err := authorizer.RESTRequest(e.v, header)(ctx, httpAsREST)
+	check("RESTRequest given an HTTP API 2.0 event", &r1.PolicyDocument, err)
+	r2, err := authorizer.RESTToken(e.v)(ctx, httpAsToken)
+	check("RESTToken given an HTTP API 2.0 event", &r2.PolicyDocument, err)
+	r3, err := authorizer.HTTPAPIIAM(e.v, header)(ctx, restAsHTTP)
+	check("HTTPAPIIAM given a REST API event", &r3.PolicyDocument, err)
+	r4, err := authorizer.RESTRequest(e.v, header)(ctx, tokenAsRequest)
+	check("RESTRequest given a TOKEN event", &r4.PolicyDocument, err)
+	r5, err := authorizer.RESTToken(e.v)(ctx, requestAsToken)
+	check("RESTToken given a REQUEST event", &r5.PolicyDocument, err)
+	if strings.Contains(fmt.Sprint(err), valCurrent) {
+		t.Error("the error contains the value")
 	}
 }

@@ -70,22 +70,37 @@ func (a *adapter) context(d Decision) map[string]any {
 // (so API Gateway's cached answer covers all routes), an invalid one a Deny
 // (403). When the Verifier cannot decide, the handler returns its
 // ErrUnavailable, which API Gateway answers with 500 and does not cache. A
-// header sent more than once is denied. It panics if header is not a valid
-// header name.
+// header sent more than once is denied. An event without a methodArn (an
+// HTTP API payload 2.0 event, for one) or of type TOKEN gets an
+// *EventError (ErrWrongEvent) that names the likely misconfiguration, never
+// a policy. It panics if header is not a valid header name.
 func RESTRequest(v *Verifier, header string, opts ...AdapterOption) func(context.Context, events.APIGatewayCustomAuthorizerRequestTypeRequest) (events.APIGatewayCustomAuthorizerResponse, error) {
 	mustHeaderName("RESTRequest", header)
 	a := newAdapter(v, header, "RESTRequest", opts)
 	return func(ctx context.Context, e events.APIGatewayCustomAuthorizerRequestTypeRequest) (events.APIGatewayCustomAuthorizerResponse, error) {
+		switch {
+		case e.MethodArn == "":
+			return events.APIGatewayCustomAuthorizerResponse{}, &EventError{Adapter: "RESTRequest", Problem: "no methodArn", Hint: hintREST}
+		case e.Type == "TOKEN":
+			return events.APIGatewayCustomAuthorizerResponse{}, &EventError{Adapter: "RESTRequest", Problem: "type TOKEN", Hint: "a REST API TOKEN authorizer needs AUTHORIZER_TYPE=rest-token (RESTToken)"}
+		}
 		value, _ := restHeader(e.Headers, e.MultiValueHeaders, a.header)
 		return a.restResponse(ctx, value, e.MethodArn)
 	}
 }
 
 // RESTToken returns the handler of a REST API TOKEN authorizer whose token
-// source is the header. Responses are as for RESTRequest.
+// source is the header. Responses are as for RESTRequest; an event without a
+// methodArn or of type REQUEST gets an *EventError.
 func RESTToken(v *Verifier, opts ...AdapterOption) func(context.Context, events.APIGatewayCustomAuthorizerRequest) (events.APIGatewayCustomAuthorizerResponse, error) {
 	a := newAdapter(v, "", "RESTToken", opts)
 	return func(ctx context.Context, e events.APIGatewayCustomAuthorizerRequest) (events.APIGatewayCustomAuthorizerResponse, error) {
+		switch {
+		case e.MethodArn == "":
+			return events.APIGatewayCustomAuthorizerResponse{}, &EventError{Adapter: "RESTToken", Problem: "no methodArn", Hint: hintREST}
+		case e.Type == "REQUEST":
+			return events.APIGatewayCustomAuthorizerResponse{}, &EventError{Adapter: "RESTToken", Problem: "type REQUEST", Hint: "a REST API REQUEST authorizer needs AUTHORIZER_TYPE=rest-request (RESTRequest)"}
+		}
 		return a.restResponse(ctx, e.AuthorizationToken, e.MethodArn)
 	}
 }
@@ -118,11 +133,16 @@ func HTTPAPI(v *Verifier, header string, opts ...AdapterOption) func(context.Con
 }
 
 // HTTPAPIIAM is HTTPAPI for authorizers configured for IAM policy responses:
-// the policy covers every route of the stage, derived from routeArn.
+// the policy covers every route of the stage, derived from routeArn. An event
+// without a routeArn (a REST API event, or HTTP API payload format 1.0) gets
+// an *EventError (ErrWrongEvent) that names the likely misconfiguration.
 func HTTPAPIIAM(v *Verifier, header string, opts ...AdapterOption) func(context.Context, events.APIGatewayV2CustomAuthorizerV2Request) (events.APIGatewayV2CustomAuthorizerIAMPolicyResponse, error) {
 	mustHeaderName("HTTPAPIIAM", header)
 	a := newAdapter(v, header, "HTTPAPIIAM", opts)
 	return func(ctx context.Context, e events.APIGatewayV2CustomAuthorizerV2Request) (events.APIGatewayV2CustomAuthorizerIAMPolicyResponse, error) {
+		if e.RouteArn == "" {
+			return events.APIGatewayV2CustomAuthorizerIAMPolicyResponse{}, &EventError{Adapter: "HTTPAPIIAM", Problem: "no routeArn", Hint: hintHTTP}
+		}
 		d, err := a.v.Verify(ctx, a.httpHeader(e.Headers))
 		if err != nil {
 			return events.APIGatewayV2CustomAuthorizerIAMPolicyResponse{}, err

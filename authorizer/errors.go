@@ -80,3 +80,31 @@ func (e *UnavailableError) Unwrap() error { return e.Err }
 
 // Is makes errors.Is(err, ErrUnavailable) true.
 func (e *UnavailableError) Is(target error) bool { return target == ErrUnavailable }
+
+// ErrWrongEvent reports an event whose shape does not fit the adapter that
+// received it: the function serves another kind of authorizer than the one
+// it was built for. The error is an *EventError.
+var ErrWrongEvent = errors.New("authorizer: the event does not fit the adapter")
+
+// EventError says which adapter got an event of the wrong shape, and what
+// it lacks. The adapters return it instead of a policy: an Allow for an
+// empty resource, or an answer API Gateway cannot read, would hide the
+// misconfiguration.
+type EventError struct {
+	Adapter string // RESTRequest, RESTToken or HTTPAPIIAM
+	Problem string // what is wrong with the event, e.g. "no methodArn"
+	Hint    string // the likely fix
+}
+
+func (e *EventError) Error() string {
+	return fmt.Sprintf("authorizer: %s: the event has %s: the function is probably configured for another kind of authorizer (AUTHORIZER_TYPE); %s",
+		e.Adapter, e.Problem, e.Hint)
+}
+
+// Is makes errors.Is(err, ErrWrongEvent) true.
+func (e *EventError) Is(target error) bool { return target == ErrWrongEvent }
+
+const (
+	hintREST = "an HTTP API (payload 2.0) authorizer needs AUTHORIZER_TYPE=http-simple or http-iam (HTTPAPI, HTTPAPIIAM)"
+	hintHTTP = "a REST API authorizer needs AUTHORIZER_TYPE=rest-request or rest-token (RESTRequest, RESTToken); HTTP API payload format 1.0 is not supported"
+)

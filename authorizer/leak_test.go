@@ -39,9 +39,9 @@ func TestNoSecretInLogsOrErrors(t *testing.T) {
 		for _, value := range values {
 			record(e.v.Verify(ctx, value))
 			record(rest(ctx, events.APIGatewayCustomAuthorizerRequestTypeRequest{Headers: map[string]string{header: value}, MethodArn: "arn:aws:execute-api:us-east-1:1:a/s/GET/"}))
-			record(token(ctx, events.APIGatewayCustomAuthorizerRequest{AuthorizationToken: value}))
+			record(token(ctx, events.APIGatewayCustomAuthorizerRequest{AuthorizationToken: value, MethodArn: "arn:aws:execute-api:us-east-1:1:a/s/GET/"}))
 			record(httpSimple(ctx, events.APIGatewayV2CustomAuthorizerV2Request{Headers: map[string]string{strings.ToLower(header): value}}))
-			record(httpIAM(ctx, events.APIGatewayV2CustomAuthorizerV2Request{Headers: map[string]string{strings.ToLower(header): value}}))
+			record(httpIAM(ctx, events.APIGatewayV2CustomAuthorizerV2Request{Headers: map[string]string{strings.ToLower(header): value}, RouteArn: "arn:aws:execute-api:us-east-1:1:a/s/GET/"}))
 			req := httptest.NewRequest(http.MethodGet, "/", nil)
 			req.Header.Set(header, value)
 			rec := httptest.NewRecorder()

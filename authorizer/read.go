@@ -205,8 +205,16 @@ func (v *Verifier) stageValue(ctx context.Context, stage string) (string, bool, 
 // away, and wraps err for the caller. An AccessDeniedException starts (or
 // continues) the snapshot's access-denied clock: see snapshot.deniedSince.
 func (v *Verifier) readFailed(now time.Time, err error) error {
-	v.opts.logger.Warn("authorizer: reading the secret failed; deciding from the last good read", "error", err.Error())
-	if s := v.snap.Load(); s != nil {
+	s := v.snap.Load()
+	switch {
+	case s == nil:
+		v.opts.logger.Warn("authorizer: reading the secret failed; no read has succeeded yet, so no value can be verified until one does", "error", err.Error())
+	case s.deleted:
+		v.opts.logger.Warn("authorizer: reading the secret failed; it was deleted at the last good read, so every value is still refused", "error", err.Error())
+	default:
+		v.opts.logger.Warn("authorizer: reading the secret failed; deciding from the last good read", "error", err.Error())
+	}
+	if s != nil {
 		retry := *s
 		retry.refreshAt = now.Add(v.opts.cooldown)
 		if isAccessDenied(err) && retry.deniedSince.IsZero() {

@@ -478,6 +478,9 @@ func TestFirstReadFails(t *testing.T) {
 	if got := e.sm.count("DescribeSecret"); got != 1 {
 		t.Errorf("DescribeSecret calls = %d, want 1 per cooldown", got)
 	}
+	if logs := e.logs.String(); strings.Contains(logs, "last good read") || !strings.Contains(logs, "no read has succeeded yet") {
+		t.Errorf("the log of a failed first read must say no read has succeeded, not mention a last good read:\n%s", logs)
+	}
 	e.sm.setFail(nil)
 	e.clock.Advance(5 * time.Second)
 	if err := e.v.Load(context.Background()); err != nil {

@@ -36,8 +36,8 @@ func loadEvent(t testing.TB, name string, into any) {
 
 // stagedEnv returns a Verifier whose secret has AWSCURRENT valCurrent,
 // AWSPENDING valPending and AWSPREVIOUS valPrevious, rotated at t0.
-func stagedEnv(t testing.TB) *verifierEnv {
-	e := newVerifierEnv(t, authorizer.WithPreviousGrace(15*time.Minute))
+func stagedEnv(t testing.TB, opts ...authorizer.Option) *verifierEnv {
+	e := newVerifierEnv(t, append([]authorizer.Option{authorizer.WithPreviousGrace(15 * time.Minute)}, opts...)...)
 	e.sm.put(jsonValue(valPrevious), "AWSCURRENT")
 	e.sm.put(jsonValue(valCurrent), "AWSCURRENT")
 	e.sm.put(jsonValue(valPending), "AWSPENDING")

@@ -34,6 +34,26 @@ func BenchmarkVerify(b *testing.B) {
 	}
 }
 
+// BenchmarkVerifyObserved is BenchmarkVerify/current with an Observer that
+// counts (atomically) every decision: the cost of the metrics hook itself.
+func BenchmarkVerifyObserved(b *testing.B) {
+	obs := &atomicObserver{}
+	e := newVerifierEnv(b, authorizer.WithObserver(obs))
+	ctx := context.Background()
+	if d, _ := e.v.Verify(ctx, valCurrent); !d.Allowed() {
+		b.Fatal("not allowed")
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if d, _ := e.v.Verify(ctx, valCurrent); !d.Allowed() {
+			b.Fatal("not allowed")
+		}
+	}
+	if obs.decisions.Load() < int64(b.N) {
+		b.Fatalf("%d decisions observed for %d Verify calls", obs.decisions.Load(), b.N)
+	}
+}
+
 // BenchmarkVerifySystemClock is BenchmarkVerify/current with the real clock,
 // as in production (the fake clock takes a mutex).
 func BenchmarkVerifySystemClock(b *testing.B) {

@@ -17,9 +17,11 @@ import (
 // TestNoSecretInLogsOrErrors runs every path (each decision, each adapter,
 // refresh on miss, cooldown, failures, staleness, a malformed version) with
 // debug logs captured, and searches the logs, every error and every response
-// for any of the secret's values.
+// for any of the secret's values, and checks that the Observer's events
+// carry only fixed words.
 func TestNoSecretInLogsOrErrors(t *testing.T) {
-	e := stagedEnv(t)
+	obs := newCountingObserver()
+	e := stagedEnv(t, authorizer.WithObserver(obs))
 	e.sm.put(`{"HEADERVALUE": 42, "leak": "`+valWrong+`"}`, "AWSPENDING") // malformed pending
 	ctx := context.Background()
 	var out []string
@@ -58,6 +60,25 @@ func TestNoSecretInLogsOrErrors(t *testing.T) {
 	e.clock.Advance(authorizer.DefaultMaxStaleness) // beyond staleness
 	pass()
 
+	fixed := map[string]bool{"": true}
+	for _, r := range []string{authorizer.ReasonInvalid, authorizer.ReasonUnknown, authorizer.ReasonCooldown, authorizer.ReasonDeleted,
+		authorizer.ReasonNoRead, authorizer.ReasonReadFailed, authorizer.ReasonStale, authorizer.ReasonCanceled, authorizer.ReasonAccessDenied} {
+		fixed[r] = true
+	}
+	obs.mu.Lock()
+	for k := range obs.byOutcome {
+		out = append(out, k)
+		if _, reason, _ := strings.Cut(k, "/"); !fixed[reason] {
+			t.Errorf("the observer got a reason that is not a Reason constant: %q", reason)
+		}
+	}
+	for k := range obs.byCause {
+		out = append(out, k)
+	}
+	obs.mu.Unlock()
+	if obs.decisions.Load() == 0 || obs.reads.Load() == 0 {
+		t.Error("the observer saw nothing")
+	}
 	haystack := e.logs.String() + "\n" + strings.Join(out, "\n")
 	if !strings.Contains(haystack, "cannot verify") || !strings.Contains(e.logs.String(), "no usable value") {
 		t.Fatal("the failure paths did not run")

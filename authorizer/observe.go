@@ -34,8 +34,11 @@ const (
 // DecisionEvent is one Verify.
 type DecisionEvent struct {
 	Outcome Outcome
-	// Reason says why, for OutcomeDeny and OutcomeUnavailable: a short,
-	// fixed word (never a value), "" otherwise.
+	// Reason says why, for OutcomeDeny and OutcomeUnavailable: one of the
+	// Reason constants (ReasonInvalid, ReasonUnknown, ReasonCooldown,
+	// ReasonDeleted for a Deny; ReasonNoRead, ReasonReadFailed, ReasonStale,
+	// ReasonCanceled, ReasonAccessDenied, ReasonCooldown for
+	// OutcomeUnavailable), never a value; "" for an Allow.
 	Reason string
 }
 
@@ -49,9 +52,11 @@ const (
 	ReadMiss  ReadCause = "miss"  // refresh on miss: an unknown value, or one that needs a recent read (AWSPREVIOUS; AWSCURRENT during a rotation)
 )
 
-// ReadEvent is one read of the secret.
+// ReadEvent is one read of the secret: a DescribeSecret, plus
+// GetSecretValue for versions not seen before.
 type ReadEvent struct {
-	Cause    ReadCause
+	Cause ReadCause
+	// Duration is measured on the Verifier's clock (WithClock).
 	Duration time.Duration
 	// Failed reports that the read returned an error.
 	Failed bool

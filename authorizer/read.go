@@ -125,10 +125,21 @@ func (g *describeGate) UpdateSecret(context.Context, *secretsmanager.UpdateSecre
 // The read runs on its own context, bounded by WithReadTimeout and detached
 // from the caller's cancellation: it serves every request waiting for it, and
 // a client that hangs up must not fail it for the others.
-func (v *Verifier) read(ctx context.Context) (*snapshot, error) {
+//
+// The read is reported to the Observer, if any, with its cause.
+func (v *Verifier) read(ctx context.Context, cause ReadCause) (*snapshot, error) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), v.opts.readTimeout)
 	defer cancel()
-	now := v.opts.clock.Now()
+	start := v.opts.clock.Now()
+	s, err := v.readSecret(ctx, start)
+	if v.opts.observer != nil {
+		v.opts.observer.ObserveRead(ctx, ReadEvent{Cause: cause, Duration: v.opts.clock.Now().Sub(start), Failed: err != nil})
+	}
+	return s, err
+}
+
+// readSecret is read, begun at now.
+func (v *Verifier) readSecret(ctx context.Context, now time.Time) (*snapshot, error) {
 	v.gate.arm()
 	var values [3]string
 	var stageErr error
@@ -144,17 +155,17 @@ func (v *Verifier) read(ctx context.Context) (*snapshot, error) {
 	}
 	desc, err := v.gate.result()
 	if deleted(desc, err) {
-		return v.readDeleted(now), nil
+		return v.readDeleted(ctx, now), nil
 	}
 	if stageErr != nil {
-		return nil, v.readFailed(now, stageErr)
+		return nil, v.readFailed(ctx, now, stageErr)
 	}
 	if err != nil {
-		return nil, v.readFailed(now, fmt.Errorf("DescribeSecret: %w", err))
+		return nil, v.readFailed(ctx, now, fmt.Errorf("DescribeSecret: %w", err))
 	}
 	currentID := versionWith(desc, stageCurrent)
 	if currentID == "" {
-		return nil, v.readFailed(now, errors.New("the secret has no AWSCURRENT version"))
+		return nil, v.readFailed(ctx, now, errors.New("the secret has no AWSCURRENT version"))
 	}
 
 	prev := v.snap.Load()
@@ -169,8 +180,8 @@ func (v *Verifier) read(ctx context.Context) (*snapshot, error) {
 	s.previousUntil = v.previousUntil(prev, s, desc, now)
 	v.snap.Store(s)
 	if prev == nil || prev.currentID != s.currentID || prev.pendingID != s.pendingID {
-		v.opts.logger.Info("authorizer: secret read", "current_version", s.currentID, "pending_version", s.pendingID,
-			"previous_version", s.previousID, "previous_accepted_until", s.previousUntil)
+		v.opts.logger.InfoContext(ctx, "authorizer: secret read", "secret", v.secretID, "current_version", s.currentID, "pending_version", s.pendingID,
+			"previous_version", s.previousID, "previous_accepted_until", s.previousUntil, "duration_ms", v.opts.clock.Now().Sub(now).Milliseconds())
 	}
 	return s, nil
 }
@@ -195,7 +206,7 @@ func (v *Verifier) stageValue(ctx context.Context, stage string) (string, bool, 
 		err = secretvalue.Check(value)
 	}
 	if err != nil {
-		v.opts.logger.Warn("authorizer: secret version holds no usable value; it is not accepted", "stage", stage, "error", err.Error())
+		v.opts.logger.WarnContext(ctx, "authorizer: secret version holds no usable value; it is not accepted", "secret", v.secretID, "stage", stage, "error", err.Error())
 		return "", false, nil
 	}
 	return value, true, nil
@@ -204,15 +215,15 @@ func (v *Verifier) stageValue(ctx context.Context, stage string) (string, bool, 
 // readFailed keeps the published snapshot, with its next read a cooldown
 // away, and wraps err for the caller. An AccessDeniedException starts (or
 // continues) the snapshot's access-denied clock: see snapshot.deniedSince.
-func (v *Verifier) readFailed(now time.Time, err error) error {
+func (v *Verifier) readFailed(ctx context.Context, now time.Time, err error) error {
 	s := v.snap.Load()
 	switch {
 	case s == nil:
-		v.opts.logger.Warn("authorizer: reading the secret failed; no read has succeeded yet, so no value can be verified until one does", "error", err.Error())
+		v.opts.logger.WarnContext(ctx, "authorizer: reading the secret failed; no read has succeeded yet, so no value can be verified until one does", "secret", v.secretID, "error", err.Error(), "duration_ms", v.opts.clock.Now().Sub(now).Milliseconds())
 	case s.deleted:
-		v.opts.logger.Warn("authorizer: reading the secret failed; it was deleted at the last good read, so every value is still refused", "error", err.Error())
+		v.opts.logger.WarnContext(ctx, "authorizer: reading the secret failed; it was deleted at the last good read, so every value is still refused", "secret", v.secretID, "error", err.Error(), "duration_ms", v.opts.clock.Now().Sub(now).Milliseconds())
 	default:
-		v.opts.logger.Warn("authorizer: reading the secret failed; deciding from the last good read", "error", err.Error())
+		v.opts.logger.WarnContext(ctx, "authorizer: reading the secret failed; deciding from the last good read", "secret", v.secretID, "error", err.Error(), "duration_ms", v.opts.clock.Now().Sub(now).Milliseconds())
 	}
 	if s != nil {
 		retry := *s
@@ -229,10 +240,10 @@ func (v *Verifier) readFailed(now time.Time, err error) error {
 // readDeleted publishes a snapshot that refuses every value: the secret is
 // deleted or scheduled for deletion. It is read again after the cooldown, so
 // that RestoreSecret takes effect as quickly.
-func (v *Verifier) readDeleted(now time.Time) *snapshot {
+func (v *Verifier) readDeleted(ctx context.Context, now time.Time) *snapshot {
 	s := &snapshot{deleted: true, readAt: now, refreshAt: now.Add(v.opts.cooldown)}
 	if prev := v.snap.Load(); prev == nil || !prev.deleted {
-		v.opts.logger.Error("authorizer: the secret is deleted or scheduled for deletion; refusing every value")
+		v.opts.logger.ErrorContext(ctx, "authorizer: the secret is deleted or scheduled for deletion; refusing every value", "secret", v.secretID)
 	}
 	v.snap.Store(s)
 	return s

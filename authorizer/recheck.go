@@ -150,7 +150,7 @@ func (v *Verifier) recentEnoughToDeny(s *snapshot, now time.Time) bool {
 // missRead makes the read f stands for and releases its waiters.
 func (v *Verifier) missRead(ctx context.Context, f *flight) {
 	v.readMu.Lock()
-	f.s, f.err = v.read(ctx)
+	f.s, f.err = v.read(ctx, ReadMiss)
 	v.readMu.Unlock()
 	v.mu.Lock()
 	v.miss = nil

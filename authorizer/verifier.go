@@ -169,8 +169,26 @@ func (v *Verifier) Load(ctx context.Context) error {
 // (always ErrUnavailable) means no decision could be made and the request
 // must be refused without caching the refusal.
 func (v *Verifier) Verify(ctx context.Context, value string) (Decision, error) {
-	d, _, err := v.decide(ctx, value)
+	d, reason, err := v.decide(ctx, value)
+	if v.opts.observer != nil {
+		v.opts.observer.ObserveDecision(ctx, DecisionEvent{Outcome: outcome(d, err), Reason: reason})
+	}
 	return d, err
+}
+
+// outcome names a decision for metrics.
+func outcome(d Decision, err error) Outcome {
+	switch {
+	case err != nil:
+		return OutcomeUnavailable
+	case d == AllowCurrent:
+		return OutcomeCurrent
+	case d == AllowPending:
+		return OutcomePending
+	case d == AllowPrevious:
+		return OutcomePrevious
+	}
+	return OutcomeDeny
 }
 
 // decide is Verify, with the reason of a refusal (a Reason constant; "" for
@@ -209,7 +227,7 @@ func (v *Verifier) snapshot(ctx context.Context, now time.Time) (*snapshot, erro
 				return nil, &UnavailableError{Reason: ReasonNoRead}
 			}
 			var err error
-			if s, err = v.read(ctx); err != nil {
+			if s, err = v.read(ctx, ReadFirst); err != nil {
 				v.readMu.Unlock()
 				return nil, &UnavailableError{Reason: ReasonNoRead, Err: err}
 			}
@@ -218,7 +236,7 @@ func (v *Verifier) snapshot(ctx context.Context, now time.Time) (*snapshot, erro
 	case !now.Before(s.refreshAt) && v.readMu.TryLock():
 		// Another request may have finished a read since s was loaded.
 		if s = v.snap.Load(); !now.Before(s.refreshAt) {
-			if fresh, err := v.read(ctx); err == nil {
+			if fresh, err := v.read(ctx, ReadTTL); err == nil {
 				s = fresh
 			}
 		}

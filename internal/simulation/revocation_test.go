@@ -9,6 +9,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
+	"github.com/aws/aws-sdk-go-v2/service/secretsmanager/types"
 
 	"github.com/originlock/originlock/internal/simulation"
 )
@@ -137,4 +138,57 @@ func TestLeakRunbook(t *testing.T) {
 	}
 	t.Logf("worst case: rotation %v; after the label was removed, warm containers %v (recycled: %v); API Gateway's cache %v without a flush (TTL 5m), nothing after a flush %v after the removal",
 		worst.rotation.Round(time.Second), worst.verifier, worstRecycled.verifier, worst.gateway, flushAfter)
+}
+
+// TestKillSwitch deletes the secret (ForceDeleteWithoutRecovery: every call
+// answers ResourceNotFoundException) while legitimate traffic and an
+// attacker holding AWSCURRENT keep arriving, and measures how long warm
+// containers still allow the value: until each one's next read (bounded by
+// its cache TTL), or not at all once the containers are recycled. It is
+// never stale if error.
+func TestKillSwitch(t *testing.T) {
+	worst, worstRecycled := time.Duration(-1), time.Duration(-1)
+	for _, seed := range seeds(t, 41, 42, 43, 44, 45) {
+		for _, recycle := range []bool{false, true} {
+			p := randomParams(seed)
+			s := newSim(p)
+			for range s.p.Containers {
+				s.containers = append(s.containers, s.startContainer())
+			}
+			s.schedule(s.p.LegitPerSecond, s.legit)
+			s.w.Advance(s.p.Warmup)
+			value := s.stage(simulation.Current)
+			r := rand.New(rand.NewPCG(seed, 7))
+			var deleted time.Time
+			late := time.Duration(-1)
+			s.schedule(5, func() {
+				if s.containers[r.IntN(len(s.containers))].decide(value) == allowed && !deleted.IsZero() {
+					late = max(late, s.w.Now().Sub(deleted))
+				}
+			})
+			s.w.Advance(time.Minute)
+			gone := &types.ResourceNotFoundException{Message: aws.String("Secrets Manager can't find the specified secret.")}
+			s.sm.Fault = func(string) error { return gone }
+			deleted = s.w.Now()
+			if recycle {
+				for i := range s.containers {
+					s.containers[i] = s.startContainer()
+				}
+			}
+			s.w.Advance(p.VerifierTTL[1] + time.Minute)
+			t.Logf("seed %d, recycled %v: warm containers allowed the value %v after the deletion (cache TTL up to %v)", seed, recycle, late, p.VerifierTTL[1])
+			if late > p.VerifierTTL[1] {
+				t.Errorf("seed %d: a container allowed the value %v after the deletion, beyond its cache TTL (at most %v)", seed, late, p.VerifierTTL[1])
+			}
+			if recycle && late >= 0 {
+				t.Errorf("seed %d: a recycled container allowed the value %v after the deletion", seed, late)
+			}
+			if recycle {
+				worstRecycled = max(worstRecycled, late)
+			} else {
+				worst = max(worst, late)
+			}
+		}
+	}
+	t.Logf("worst case after DeleteSecret: %v (recycled containers: %v)", worst, worstRecycled)
 }

@@ -12,6 +12,18 @@
 // REQUEST and TOKEN authorizers, HTTP API payload 2.0 authorizers (simple and
 // IAM responses), and any net/http server.
 //
+// Incidents. A value that matches only AWSPREVIOUS, or AWSCURRENT while a
+// rotation is under way, is allowed only against a read younger than the
+// refresh cooldown, so removing the AWSPREVIOUS label from a leaked version
+// (by hand, or the rotation's REVOKE_PREVIOUS mode) stops it within seconds
+// in every container that has seen the rotation; one whose last read
+// predates the rotation learns of it at its next read (at most WithCacheTTL),
+// so recycling the authorizer function's containers (any configuration
+// change) is part of the runbook, with flushing API Gateway's authorizer
+// cache. A secret deleted or scheduled for deletion is a kill switch that
+// fails closed: every value is denied from the next read on, never from
+// stale data. See Verifier for the exact semantics.
+//
 // Lambda authorizers: https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-use-lambda-authorizer.html
 // HTTP API authorizers: https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-lambda-authorizer.html
 package authorizer

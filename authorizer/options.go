@@ -101,8 +101,9 @@ func WithCacheTTL(d time.Duration) Option {
 // unknown values, or by values that need a recent read (AWSPREVIOUS, and
 // AWSCURRENT during a rotation), which bounds what a flood costs
 // (DefaultRefreshCooldown). It is also how long a removed AWSPREVIOUS label
-// can go unnoticed. Zero lets every such value cause a read. With a settle delay, the cooldown plus the read timeout plus
-// ConsistencyMargin must stay below it (see WithSettleDelay).
+// can go unnoticed. Zero lets every such value cause a read. With a settle
+// delay, the cooldown plus the read timeout plus ConsistencyMargin must stay
+// below it (see WithSettleDelay).
 func WithRefreshCooldown(d time.Duration) Option {
 	return func(o *options) { o.check(d >= 0, "WithRefreshCooldown: must not be negative"); o.cooldown = d }
 }
@@ -121,9 +122,9 @@ func WithMaxStaleness(d time.Duration) Option {
 }
 
 // WithReadTimeout bounds one read of the secret (DefaultReadTimeout); see
-// WithSettleDelay for its upper bound. A
-// read runs on its own context, not on the context of the request that
-// started it: other requests may be waiting for it.
+// WithSettleDelay for its upper bound. A read runs on its own context, not
+// on the context of the request that started it: other requests may be
+// waiting for it.
 func WithReadTimeout(d time.Duration) Option {
 	return func(o *options) { o.check(d > 0, "WithReadTimeout: must be positive"); o.readTimeout = d }
 }

@@ -85,8 +85,8 @@ var _ SecretsManagerAPI = (*secretsmanager.Client)(nil)
 //     (ReasonAccessDenied) until a read succeeds, not WithMaxStaleness of
 //     stale if error.
 //   - An empty value, one longer than MaxValueLength, one with a leading or
-//     trailing space, or one that is not printable ASCII is denied without a
-//     read.
+//     trailing space or a comma, or one that is not printable ASCII is denied
+//     without a read.
 //
 // The first Verify makes the first read; a Lambda may call Load during init
 // to make it then.

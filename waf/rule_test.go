@@ -121,4 +121,3 @@ func TestParseRule(t *testing.T) {
 		}
 	}
 }
-

@@ -1,7 +1,6 @@
 package waf
 
 import (
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -104,6 +103,3 @@ func checkValue(v string) error {
 	}
 	return nil
 }
-
-// errNoChange tells update that the rule already is as wanted.
-var errNoChange = errors.New("no change")

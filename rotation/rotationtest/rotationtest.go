@@ -34,7 +34,7 @@ const (
 const RotationInterval = 24 * time.Hour
 
 // SecretARN is the secret the kit's requests name.
-const SecretARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:rotationtest-AbCdEf"
+const SecretARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:rotationtest-AbCdEf" // #nosec G101 -- an ARN, not a credential
 
 // Env is what the kit gives each new Target instance.
 type Env struct {

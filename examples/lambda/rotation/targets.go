@@ -34,9 +34,9 @@ const (
 	envWAFScope             = "WAF_SCOPE"
 	envWAFPropagationDelay  = "WAF_PROPAGATION_DELAY"
 	envUsagePlanIDs         = "API_USAGE_PLAN_IDS"
-	envAPIKeyNamePrefix     = "API_KEY_NAME_PREFIX"
-	envAPIKeyDelay          = "API_KEY_DELAY"
-	envAPIKeyRetireGrace    = "API_KEY_RETIRE_GRACE"
+	envAPIKeyNamePrefix     = "API_KEY_NAME_PREFIX"  // #nosec G101 -- a variable name
+	envAPIKeyDelay          = "API_KEY_DELAY"        // #nosec G101 -- a variable name
+	envAPIKeyRetireGrace    = "API_KEY_RETIRE_GRACE" // #nosec G101 -- a variable name
 )
 
 // Target names TARGETS accepts.

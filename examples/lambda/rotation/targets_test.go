@@ -261,7 +261,6 @@ func TestFunctionRotatesEveryTarget(t *testing.T) {
 	}
 }
 
-
 // TestFunctionRotatesCrossAccount runs the function's handler with
 // CLOUDFRONT_ROLE_ARN against a distribution in another account of moto.
 func TestFunctionRotatesCrossAccount(t *testing.T) {

@@ -11,7 +11,7 @@ var (
 	// ErrInvalidConfig: the Config is incomplete.
 	ErrInvalidConfig = errors.New("invalid configuration")
 	// ErrInvalidValue: the value cannot be an API key value (API Gateway
-	// wants at least MinValueLength characters).
+	// wants MinValueLength to MaxValueLength letters and digits).
 	ErrInvalidValue = errors.New("invalid API key value")
 	// ErrKeyNotReady: the pending value's key is missing, disabled or not in
 	// every usage plan (setSecret has not run, or someone changed it). The
@@ -22,8 +22,12 @@ var (
 	ErrNotUsableYet = errors.New("API key may not be usable yet")
 )
 
-// MinValueLength is the shortest value API Gateway accepts for an API key.
-const MinValueLength = 20
+// The lengths of value API Gateway accepts for an API key (letters and
+// digits only).
+const (
+	MinValueLength = 20
+	MaxValueLength = 128
+)
 
 // KeyError reports a failure on one API key (by ID, never by value) or one
 // usage plan.

@@ -220,10 +220,11 @@ func TestBadInput(t *testing.T) {
 	if _, err := apigateway.NewAPIKeys(a.api, apigateway.Config{UsagePlanIDs: []string{"p", "p"}}); !errors.Is(err, apigateway.ErrInvalidConfig) {
 		t.Errorf("a plan twice: err = %v", err)
 	}
-	short := "short-value"
-	_, err := a.target(t, clocktest.New(time.Now())).SetSecret(t.Context(), rotation.SetSecretRequest{Pending: rotation.Value(short)})
-	if !errors.Is(err, apigateway.ErrInvalidValue) || strings.Contains(err.Error(), short) {
-		t.Errorf("short value: err = %v", err)
+	for _, bad := range []string{"shortvalue", strings.Repeat("v", 129), strings.Repeat("v", 30) + "-" + strings.Repeat("w", 30)} {
+		_, err := a.target(t, clocktest.New(time.Now())).SetSecret(t.Context(), rotation.SetSecretRequest{Pending: rotation.Value(bad)})
+		if !errors.Is(err, apigateway.ErrInvalidValue) || strings.Contains(err.Error(), bad) {
+			t.Errorf("a value of %d characters: err = %v, want ErrInvalidValue without the value", len(bad), err)
+		}
 	}
 	bad, _ := apigateway.NewAPIKeys(a.api, apigateway.Config{UsagePlanIDs: []string{"nosuchplan"}})
 	if _, err := bad.TestSecret(t.Context(), rotation.TestSecretRequest{ConfigOnly: true}); err == nil || !strings.Contains(err.Error(), "nosuchplan") {

@@ -88,9 +88,16 @@ func NewAPIKeys(api API, cfg Config, opts ...Option) (*APIKeys, error) {
 	return &APIKeys{api: api, cfg: cfg, opts: o, since: map[string]time.Time{}}, nil
 }
 
+// checkValue reports whether v can be an API key value: API Gateway wants
+// MinValueLength to MaxValueLength letters and digits.
 func checkValue(v string) error {
-	if len(v) < MinValueLength {
-		return fmt.Errorf("%w: %d characters, API Gateway wants at least %d", ErrInvalidValue, len(v), MinValueLength)
+	if len(v) < MinValueLength || len(v) > MaxValueLength {
+		return fmt.Errorf("%w: %d characters, API Gateway wants %d to %d", ErrInvalidValue, len(v), MinValueLength, MaxValueLength)
+	}
+	for i := 0; i < len(v); i++ {
+		if c := v[i]; !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9') {
+			return fmt.Errorf("%w: character %d is not a letter or a digit (API Gateway wants alphanumeric values; rotation's default generator makes them)", ErrInvalidValue, i+1)
+		}
 	}
 	return nil
 }

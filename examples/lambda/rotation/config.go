@@ -49,6 +49,7 @@ type config struct {
 	settleDelay    time.Duration
 	updateInterval time.Duration
 	logLevel       slog.Level
+	targets        targetsConfig // TARGETS and its variables: targets.go
 }
 
 // parseConfig reads the configuration through lookup (os.LookupEnv). The
@@ -76,6 +77,7 @@ func parseConfig(lookup func(string) (string, bool)) (config, error) {
 	c.settleDelay = env.Duration(envSettleDelay, rotation.DefaultSettleDelay, 0, envconfig.MaxDuration)
 	c.updateInterval = env.Duration(envUpdateInterval, 0, 0, 5*time.Minute)
 	c.logLevel = env.LogLevel(envLogLevel, slog.LevelInfo)
+	c.targets = parseTargets(env, c.headerName)
 	return c, env.Err()
 }
 

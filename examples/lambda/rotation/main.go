@@ -17,10 +17,8 @@ import (
 
 	"github.com/aws/aws-lambda-go/lambda"
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
-	cfsdk "github.com/aws/aws-sdk-go-v2/service/cloudfront"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 
-	"github.com/originlock/originlock/cloudfront"
 	"github.com/originlock/originlock/internal/envconfig"
 	"github.com/originlock/originlock/rotation"
 )
@@ -48,13 +46,7 @@ func newHandler(ctx context.Context, cfg config, logger *slog.Logger) (*rotation
 	if err != nil {
 		return nil, fmt.Errorf("load the AWS SDK configuration: %w", err)
 	}
-	target, err := cloudfront.NewOriginHeader(cfsdk.NewFromConfig(awsCfg),
-		cloudfront.Config{HeaderName: cfg.headerName, Distributions: cfg.distributions},
-		cloudfront.WithPollInterval(cfg.pollInterval),
-		cloudfront.WithDeadlineMargin(cfg.deadlineMargin),
-		cloudfront.WithUpdateInterval(cfg.updateInterval),
-		cloudfront.WithLogger(logger),
-	)
+	target, err := newTarget(awsCfg, cfg, logger) // targets.go
 	if err != nil {
 		return nil, err
 	}

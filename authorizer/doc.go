@@ -12,6 +12,38 @@
 // REQUEST and TOKEN authorizers, HTTP API payload 2.0 authorizers (simple and
 // IAM responses), and any net/http server.
 //
+// # Refresh cooldown and the rotation's settle delay
+//
+// A Verifier reads the secret again for an unknown value at most once per
+// refresh cooldown (DefaultRefreshCooldown, 5 s; WithRefreshCooldown). The
+// rotation function must therefore keep a new value to itself for longer
+// than that cooldown before CloudFront may send it: its settle delay
+// (rotation.WithSettleDelay, 10 s by default; SETTLE_DELAY in the example
+// function). Keep every authorizer's cooldown below the rotation's settle
+// delay (REFRESH_COOLDOWN below SETTLE_DELAY). Otherwise a request with the
+// new value can arrive while the Verifier may not read yet; it gets
+// ErrUnavailable (API Gateway: 500, the middleware: 503) until the cooldown
+// runs out.
+//
+// # IAM permissions
+//
+// The authorizer function's role needs secretsmanager:DescribeSecret and
+// secretsmanager:GetSecretValue on the secret (the methods of
+// SecretsManagerAPI; the cache's refresh calls DescribeSecret), and
+// kms:Decrypt on the key if the secret uses a customer managed KMS key. API
+// Gateway needs lambda:InvokeFunction on the function.
+//
+// # Zero values and defaults
+//
+// The zero Verifier is not usable: build one with NewVerifier. Without
+// options it trusts a read for DefaultCacheTTL (5 min), re-reads for unknown
+// values at most every DefaultRefreshCooldown (5 s; zero lets every unknown
+// value read), accepts AWSPREVIOUS for DefaultPreviousGrace (15 min; zero
+// never accepts it), decides from its last good read for DefaultMaxStaleness
+// (6 h) while Secrets Manager fails, bounds a read by DefaultReadTimeout
+// (5 s), reads the value as a JSON string under "HEADERVALUE" and logs to
+// slog.Default(). MaxValueLength (1783) bounds the values it compares.
+//
 // Lambda authorizers: https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-use-lambda-authorizer.html
 // HTTP API authorizers: https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-lambda-authorizer.html
 package authorizer

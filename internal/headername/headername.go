@@ -33,14 +33,6 @@ var reserved = []string{
 // reservedPrefixes are the name prefixes CloudFront reserves, lower-cased.
 var reservedPrefixes = []string{"x-amz-", "x-edge-"}
 
-// Reserved returns the header names CloudFront refuses as origin custom
-// headers, lower-cased and sorted. Check compares without regard to case.
-func Reserved() []string { return slices.Clone(reserved) }
-
-// ReservedPrefixes returns the prefixes of the header names CloudFront
-// reserves (x-amz-, x-edge-), lower-cased.
-func ReservedPrefixes() []string { return slices.Clone(reservedPrefixes) }
-
 // Check reports whether CloudFront accepts name as an origin custom header:
 // an HTTP token of at most MaxLength characters that is not one of the
 // headers CloudFront manages itself. The error wraps ErrInvalid.

@@ -13,31 +13,36 @@ import (
 // comments quote (godoc shows an exported limit as "secretvalue.MaxLength",
 // which a reader cannot look up) equal to the constants.
 func TestDocumentedLiterals(t *testing.T) {
-	for _, c := range []struct {
-		name      string
-		got, want int64
-	}{
-		{"rotation.MaxValueLength", rotation.MaxValueLength, 1783},
-		{"rotation.MinValueLength", rotation.MinValueLength, 43},
-		{"rotation.DefaultValueLength", rotation.DefaultValueLength, 64},
-		{"rotation.DefaultSettleDelay", int64(rotation.DefaultSettleDelay), int64(10 * time.Second)},
-		{"cloudfront.MaxHeaderNameLength", cloudfront.MaxHeaderNameLength, 256},
-		{"cloudfront.MaxHeaderValueLength", cloudfront.MaxHeaderValueLength, 1783},
-		{"cloudfront.DefaultPollInterval", int64(cloudfront.DefaultPollInterval), int64(15 * time.Second)},
-		{"cloudfront.DefaultDeadlineMargin", int64(cloudfront.DefaultDeadlineMargin), int64(10 * time.Second)},
-		{"cloudfront.DefaultMaxWait", int64(cloudfront.DefaultMaxWait), int64(15 * time.Minute)},
-		{"cloudfront.DefaultMaxAttempts", cloudfront.DefaultMaxAttempts, 5},
-		{"cloudfront.DefaultBackoff", int64(cloudfront.DefaultBackoff), int64(2 * time.Second)},
-		{"cloudfront.DefaultMaxBackoff", int64(cloudfront.DefaultMaxBackoff), int64(time.Minute)},
-		{"authorizer.MaxValueLength", authorizer.MaxValueLength, 1783},
-		{"authorizer.DefaultCacheTTL", int64(authorizer.DefaultCacheTTL), int64(5 * time.Minute)},
-		{"authorizer.DefaultRefreshCooldown", int64(authorizer.DefaultRefreshCooldown), int64(5 * time.Second)},
-		{"authorizer.DefaultPreviousGrace", int64(authorizer.DefaultPreviousGrace), int64(15 * time.Minute)},
-		{"authorizer.DefaultMaxStaleness", int64(authorizer.DefaultMaxStaleness), int64(6 * time.Hour)},
-		{"authorizer.DefaultReadTimeout", int64(authorizer.DefaultReadTimeout), int64(5 * time.Second)},
-	} {
-		if c.got != c.want {
-			t.Errorf("%s = %d, but the doc comments say %d: update them", c.name, c.got, c.want)
+	lengths := map[string][2]int{
+		"rotation.MaxValueLength":         {rotation.MaxValueLength, 1783},
+		"rotation.MinValueLength":         {rotation.MinValueLength, 43},
+		"rotation.DefaultValueLength":     {rotation.DefaultValueLength, 64},
+		"cloudfront.MaxHeaderNameLength":  {cloudfront.MaxHeaderNameLength, 256},
+		"cloudfront.MaxHeaderValueLength": {cloudfront.MaxHeaderValueLength, 1783},
+		"cloudfront.DefaultMaxAttempts":   {cloudfront.DefaultMaxAttempts, 5},
+		"authorizer.MaxValueLength":       {authorizer.MaxValueLength, 1783},
+	}
+	for name, c := range lengths {
+		if c[0] != c[1] {
+			t.Errorf("%s = %d, but the doc comments say %d: update them", name, c[0], c[1])
+		}
+	}
+	durations := map[string][2]time.Duration{
+		"rotation.DefaultSettleDelay":       {rotation.DefaultSettleDelay, 10 * time.Second},
+		"cloudfront.DefaultPollInterval":    {cloudfront.DefaultPollInterval, 15 * time.Second},
+		"cloudfront.DefaultDeadlineMargin":  {cloudfront.DefaultDeadlineMargin, 10 * time.Second},
+		"cloudfront.DefaultMaxWait":         {cloudfront.DefaultMaxWait, 15 * time.Minute},
+		"cloudfront.DefaultBackoff":         {cloudfront.DefaultBackoff, 2 * time.Second},
+		"cloudfront.DefaultMaxBackoff":      {cloudfront.DefaultMaxBackoff, time.Minute},
+		"authorizer.DefaultCacheTTL":        {authorizer.DefaultCacheTTL, 5 * time.Minute},
+		"authorizer.DefaultRefreshCooldown": {authorizer.DefaultRefreshCooldown, 5 * time.Second},
+		"authorizer.DefaultPreviousGrace":   {authorizer.DefaultPreviousGrace, 15 * time.Minute},
+		"authorizer.DefaultMaxStaleness":    {authorizer.DefaultMaxStaleness, 6 * time.Hour},
+		"authorizer.DefaultReadTimeout":     {authorizer.DefaultReadTimeout, 5 * time.Second},
+	}
+	for name, c := range durations {
+		if c[0] != c[1] {
+			t.Errorf("%s = %v, but the doc comments say %v: update them", name, c[0], c[1])
 		}
 	}
 	// The rule authorizer's doc states: its default cooldown is below the

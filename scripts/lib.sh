@@ -51,8 +51,11 @@ go_tool() {
 }
 
 # Prints the version of the shellcheck on PATH, or nothing.
+# Succeeds either way, so that callers under set -e can assign it.
 shellcheck_version() {
-	command -v shellcheck >/dev/null && shellcheck --version | sed -n 's/^version: //p'
+	if command -v shellcheck >/dev/null; then
+		shellcheck --version | sed -n 's/^version: //p'
+	fi
 }
 
 # Makes sure ShellCheck SHELLCHECK_VERSION is on PATH, installing the

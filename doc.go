@@ -21,15 +21,20 @@
 //
 // The rotation Lambda, in full:
 //
-//	cfg, _ := config.LoadDefaultConfig(ctx)
-//	target, err := cloudfront.NewOriginHeader(cfsdk.NewFromConfig(cfg), cloudfront.Config{
+//	cfg, err := config.LoadDefaultConfig(ctx)
+//	if err != nil {
+//		log.Fatal(err)
+//	}
+//	// cloudfrontsdk is github.com/aws/aws-sdk-go-v2/service/cloudfront.
+//	target, err := cloudfront.NewOriginHeader(cloudfrontsdk.NewFromConfig(cfg), cloudfront.Config{
 //		HeaderName:    "X-Origin-Verify",
 //		Distributions: []cloudfront.Distribution{{ID: "E1A2B3C4D5E6F7", OriginIDs: []string{"api"}}},
 //	})
 //	if err != nil {
 //		log.Fatal(err)
 //	}
-//	handler, err := rotation.NewHandler(secretsmanager.NewFromConfig(cfg), target)
+//	handler, err := rotation.NewHandler(secretsmanager.NewFromConfig(cfg), target,
+//		rotation.WithExpectedSecret("origin-verify"))
 //	if err != nil {
 //		log.Fatal(err)
 //	}
@@ -42,8 +47,12 @@
 //	if err != nil {
 //		log.Fatal(err)
 //	}
-//	_ = v.Load(ctx) // read the secret during init
+//	_ = v.Load(ctx) // read the secret during init; a failure is retried on the first request
 //	lambda.Start(authorizer.RESTRequest(v, "X-Origin-Verify"))
+//
+// The README has both as complete programs, compiled by this module's tests.
+// The secret format (a JSON string under "HEADERVALUE" by default, or the
+// whole secret with WithPlainValue) must be the same on both sides.
 //
 // Origin custom headers: https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/add-origin-custom-headers.html
 package originlock

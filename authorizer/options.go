@@ -136,6 +136,12 @@ func WithJSONKey(key string) Option {
 }
 
 // WithPlainValue reads the whole secret string as the value.
+//
+// Both sides must use the same secret format: the rotation function that
+// writes the secret needs rotation.WithPlainValue too (SECRET_FORMAT=plain
+// for both example functions). A verifier whose format differs from the
+// rotation's never matches the value CloudFront sends, and refuses every
+// request.
 func WithPlainValue() Option {
 	return func(o *options) { o.format = secretvalue.Plain() }
 }

@@ -14,8 +14,9 @@ import (
 	"github.com/originlock/originlock/internal/secretvalue"
 )
 
-// MaxValueLength is the longest value the Verifier compares; anything longer
-// cannot be a CloudFront origin header value and is denied without a read.
+// MaxValueLength (1783, CloudFront's limit) is the longest value the Verifier
+// compares; anything longer cannot be a CloudFront origin header value and is
+// denied without a read.
 const MaxValueLength = secretvalue.MaxLength
 
 // SecretsManagerAPI is the part of the Secrets Manager client the Verifier

@@ -5,10 +5,10 @@ import (
 	"github.com/originlock/originlock/internal/secretvalue"
 )
 
-// MaxHeaderNameLength is CloudFront's limit on a custom header name.
+// MaxHeaderNameLength (256) is CloudFront's limit on a custom header name.
 const MaxHeaderNameLength = headername.MaxLength
 
-// MaxHeaderValueLength is CloudFront's limit on a custom header value.
+// MaxHeaderValueLength (1783) is CloudFront's limit on a custom header value.
 const MaxHeaderValueLength = secretvalue.MaxLength
 
 // ValidateHeaderName reports whether CloudFront accepts name as an origin

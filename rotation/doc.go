@@ -15,5 +15,28 @@
 // Values never appear in errors or log records; target requests carry them as
 // Value, which prints as [REDACTED].
 //
+// # IAM permissions
+//
+// The rotation function's role needs, on the secret,
+// secretsmanager:DescribeSecret, secretsmanager:GetSecretValue,
+// secretsmanager:PutSecretValue and secretsmanager:UpdateSecretVersionStage
+// (the methods of SecretsManagerAPI); kms:Decrypt and kms:GenerateDataKey on
+// the key if the secret uses a customer managed KMS key;
+// secretsmanager:GetRandomPassword (resource "*") only with
+// NewSecretsManagerGenerator; and whatever its Target calls (the cloudfront
+// package lists OriginHeader's). Secrets Manager itself needs
+// lambda:InvokeFunction on the function, granted by the function's
+// resource-based policy.
+//
+// # Zero values and defaults
+//
+// The zero Handler is not usable: build one with NewHandler, which reports
+// every invalid option at once. Without options a Handler stores the value
+// as a JSON string under "HEADERVALUE" (WithJSONKey, WithPlainValue),
+// generates DefaultValueLength (64) letters and digits, waits
+// DefaultSettleDelay (10 s) in setSecret (WithSettleDelay(0) does not wait),
+// logs to slog.Default() and accepts events for any secret (name the one it
+// rotates with WithExpectedSecret).
+//
 // How rotation works: https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotate-secrets_lambda-functions.html
 package rotation

@@ -20,7 +20,8 @@ const (
 	// MinValueLength is the shortest length with at least 256 bits of entropy
 	// (43 × log2(62) ≈ 256.1).
 	MinValueLength = 43
-	// MaxValueLength is CloudFront's limit on an origin custom header value.
+	// MaxValueLength (1783) is CloudFront's limit on an origin custom header
+	// value.
 	MaxValueLength = secretvalue.MaxLength
 )
 

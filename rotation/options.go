@@ -58,6 +58,12 @@ func WithJSONKey(key string) Option {
 }
 
 // WithPlainValue stores the header value as the whole secret string.
+//
+// Both sides must use the same secret format: every verifier of the secret
+// needs authorizer.WithPlainValue too (SECRET_FORMAT=plain for both example
+// functions). A verifier still reading JSON would fail to parse the value,
+// and a rotation writing JSON for a plain verifier would hand it the whole
+// object as the value: either way, requests are refused.
 func WithPlainValue() Option {
 	return func(o *options) { o.format = secretvalue.Plain() }
 }

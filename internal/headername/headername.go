@@ -6,29 +6,32 @@ package headername
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 )
 
-// MaxLength is CloudFront's limit on a custom header name.
+// MaxLength (256) is CloudFront's limit on a custom header name.
 const MaxLength = 256
 
 // ErrInvalid reports a name CloudFront would refuse.
 var ErrInvalid = errors.New("invalid header name")
 
-// forbidden are the names CloudFront refuses as origin custom headers
+// reserved are the names CloudFront refuses as origin custom headers
 // (Developer Guide, "Custom headers that CloudFront can't add to origin
-// requests"), lower-cased.
-var forbidden = map[string]bool{
-	"cache-control": true, "connection": true, "content-length": true, "cookie": true,
-	"host": true, "if-match": true, "if-modified-since": true, "if-none-match": true,
-	"if-range": true, "if-unmodified-since": true, "max-forwards": true, "pragma": true,
-	"proxy-authorization": true, "proxy-connection": true, "range": true,
-	"request-range": true, "te": true, "trailer": true, "transfer-encoding": true,
-	"upgrade": true, "via": true, "x-real-ip": true,
+// requests"), lower-cased and sorted. This is the one definition in Go; the
+// Terraform module's header_name validation and the CDK construct's
+// ValidateHeaderName repeat it (they cannot import this package), and a test
+// keeps the copies equal to it.
+var reserved = []string{
+	"cache-control", "connection", "content-length", "cookie", "host",
+	"if-match", "if-modified-since", "if-none-match", "if-range",
+	"if-unmodified-since", "max-forwards", "pragma", "proxy-authorization",
+	"proxy-connection", "range", "request-range", "te", "trailer",
+	"transfer-encoding", "upgrade", "via", "x-real-ip",
 }
 
-// forbiddenPrefixes are the name prefixes CloudFront reserves, lower-cased.
-var forbiddenPrefixes = []string{"x-amz-", "x-edge-"}
+// reservedPrefixes are the name prefixes CloudFront reserves, lower-cased.
+var reservedPrefixes = []string{"x-amz-", "x-edge-"}
 
 // Check reports whether CloudFront accepts name as an origin custom header:
 // an HTTP token of at most MaxLength characters that is not one of the
@@ -46,10 +49,10 @@ func Check(name string) error {
 		}
 	}
 	lower := strings.ToLower(name)
-	if forbidden[lower] {
+	if _, found := slices.BinarySearch(reserved, lower); found {
 		return fmt.Errorf("%w: CloudFront does not let origin custom headers set %s", ErrInvalid, name)
 	}
-	for _, p := range forbiddenPrefixes {
+	for _, p := range reservedPrefixes {
 		if strings.HasPrefix(lower, p) {
 			return fmt.Errorf("%w: CloudFront reserves headers starting with %s", ErrInvalid, name[:len(p)])
 		}

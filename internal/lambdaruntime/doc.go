@@ -2,8 +2,8 @@
 // it serves the documented Lambda Runtime API (version 2018-06-01) on
 // loopback, runs a function's bootstrap binary against it as Lambda's
 // provided.al2023 runtime would, and lets a test invoke the function and read
-// its answer. It stands in for the Runtime Interface Emulator, which cannot be
-// fetched here.
+// its answer. It stands in for AWS's Runtime Interface Emulator, so that tests
+// run the real binaries with nothing but Go.
 //
 // A Runtime holds one execution environment: one Runtime API server and at
 // most one function process, which handles one invocation at a time. Exec

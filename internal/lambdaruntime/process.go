@@ -10,8 +10,8 @@ import (
 	"sync"
 	"time"
 
-	"github.com/originlock/originlock/internal/fixture"
 	"github.com/originlock/originlock/internal/tailbuffer"
+	"github.com/originlock/originlock/internal/uuid"
 )
 
 // Defaults of the standard Lambda environment Exec gives the function. Pass
@@ -136,7 +136,7 @@ func standardEnv(dir string) []string {
 		"AWS_LAMBDA_FUNCTION_VERSION=$LATEST",
 		"AWS_LAMBDA_FUNCTION_MEMORY_SIZE=" + DefaultMemorySize,
 		"AWS_LAMBDA_LOG_GROUP_NAME=/aws/lambda/" + DefaultFunctionName,
-		"AWS_LAMBDA_LOG_STREAM_NAME=" + now.Format("2006/01/02") + "/[$LATEST]" + strings.ReplaceAll(fixture.NewToken(), "-", ""),
+		"AWS_LAMBDA_LOG_STREAM_NAME=" + now.Format("2006/01/02") + "/[$LATEST]" + strings.ReplaceAll(uuid.New(), "-", ""),
 		"AWS_LAMBDA_INITIALIZATION_TYPE=on-demand",
 		"AWS_REGION=" + DefaultRegion,
 		"AWS_DEFAULT_REGION=" + DefaultRegion,

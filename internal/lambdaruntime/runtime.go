@@ -10,8 +10,8 @@ import (
 	"sync"
 	"time"
 
-	"github.com/originlock/originlock/internal/fixture"
 	"github.com/originlock/originlock/internal/tailbuffer"
+	"github.com/originlock/originlock/internal/uuid"
 )
 
 // APIVersion is the Runtime API version served, the first element of every
@@ -156,7 +156,7 @@ func (r *Runtime) Invoke(ctx context.Context, payload []byte, timeout time.Durat
 		return nil, err
 	}
 	inv := &invocation{
-		id:      fixture.NewToken(),
+		id:      uuid.New(),
 		payload: payload,
 		timeout: timeout,
 		started: make(chan time.Time, 1),

@@ -38,16 +38,21 @@ func TestDocumentedLiterals(t *testing.T) {
 		"authorizer.DefaultRefreshCooldown": {authorizer.DefaultRefreshCooldown, 5 * time.Second},
 		"authorizer.DefaultPreviousGrace":   {authorizer.DefaultPreviousGrace, 15 * time.Minute},
 		"authorizer.DefaultMaxStaleness":    {authorizer.DefaultMaxStaleness, 6 * time.Hour},
-		"authorizer.DefaultReadTimeout":     {authorizer.DefaultReadTimeout, 5 * time.Second},
+		"authorizer.DefaultReadTimeout":     {authorizer.DefaultReadTimeout, 3 * time.Second},
+		"authorizer.DefaultSettleDelay":     {authorizer.DefaultSettleDelay, 10 * time.Second},
 	}
 	for name, c := range durations {
 		if c[0] != c[1] {
 			t.Errorf("%s = %v, but the doc comments say %v: update them", name, c[0], c[1])
 		}
 	}
-	// The rule authorizer's doc states: its default cooldown is below the
-	// rotation's default settle delay.
-	if authorizer.DefaultRefreshCooldown >= rotation.DefaultSettleDelay {
-		t.Errorf("authorizer.DefaultRefreshCooldown %v is not below rotation.DefaultSettleDelay %v", authorizer.DefaultRefreshCooldown, rotation.DefaultSettleDelay)
+	// The rule authorizer's doc states: the settle delay the authorizer
+	// assumes is the rotation's, and its default cooldown, read timeout and
+	// consistency margin fit inside it.
+	if authorizer.DefaultSettleDelay != rotation.DefaultSettleDelay {
+		t.Errorf("authorizer.DefaultSettleDelay %v differs from rotation.DefaultSettleDelay %v", authorizer.DefaultSettleDelay, rotation.DefaultSettleDelay)
+	}
+	if sum := authorizer.DefaultRefreshCooldown + authorizer.DefaultReadTimeout + authorizer.ConsistencyMargin; sum >= rotation.DefaultSettleDelay {
+		t.Errorf("authorizer cooldown + read timeout + margin = %v, not below rotation.DefaultSettleDelay %v", sum, rotation.DefaultSettleDelay)
 	}
 }

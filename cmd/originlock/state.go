@@ -106,7 +106,7 @@ func readSecret(ctx context.Context, sm SecretsAPI, d *secretsmanager.DescribeSe
 		for _, v := range out.Versions {
 			created[aws.ToString(v.VersionId)] = aws.ToTime(v.CreatedDate)
 		}
-		if token = out.NextToken; token == nil {
+		if token = out.NextToken; aws.ToString(token) == "" {
 			break
 		}
 	}
@@ -123,6 +123,9 @@ func readSecret(ctx context.Context, sm SecretsAPI, d *secretsmanager.DescribeSe
 	slices.SortFunc(s.Versions, func(a, b *version) int {
 		if c := a.Created.Compare(b.Created); c != 0 {
 			return -c // newest first
+		}
+		if c := stageRank(a) - stageRank(b); c != 0 {
+			return c // same second: the rotation's order, newest label first
 		}
 		return strings.Compare(a.ID, b.ID)
 	})
@@ -141,6 +144,17 @@ func readSecret(ctx context.Context, sm SecretsAPI, d *secretsmanager.DescribeSe
 	return s, nil
 }
 
+// stageRank orders versions created within one second: PENDING, CURRENT,
+// PREVIOUS, others.
+func stageRank(v *version) int {
+	for i, s := range []string{stagePending, stageCurrent, stagePrevious} {
+		if v.has(s) {
+			return i
+		}
+	}
+	return 3
+}
+
 func readValue(ctx context.Context, sm SecretsAPI, id string, v *version, format secretvalue.Format) error {
 	out, err := sm.GetSecretValue(ctx, &secretsmanager.GetSecretValueInput{SecretId: aws.String(id), VersionId: aws.String(v.ID)})
 	var notFound *smtypes.ResourceNotFoundException
@@ -150,6 +164,9 @@ func readValue(ctx context.Context, sm SecretsAPI, id string, v *version, format
 		return nil
 	case err != nil:
 		return awsError("read version "+v.ID+" of "+id, err)
+	}
+	if out.CreatedDate != nil {
+		v.Created = *out.CreatedDate // the version's own date (moto's list reports the time of the call)
 	}
 	value, err := format.Extract(aws.ToString(out.SecretString))
 	if err == nil {

@@ -65,15 +65,15 @@ type statusReport struct {
 	Secret        secretJSON       `json:"secret"`
 	Verdict       string           `json:"verdict"`
 	ExitCode      int              `json:"exitCode"`
+	CheckedAt     string           `json:"checkedAt"`
 	Rotation      rotationJSON     `json:"rotation"`
+	Function      *functionSummary `json:"rotationFunction"`
 	HeaderName    string           `json:"headerName"`
 	SecretFormat  string           `json:"secretFormat"`
-	Distributions []distJSON       `json:"distributions"`
-	DistsFrom     string           `json:"distributionsFrom"`
 	Versions      []versionJSON    `json:"versions"`
+	DistsFrom     string           `json:"distributionsFrom"`
+	Distributions []distJSON       `json:"distributions"`
 	Findings      []finding        `json:"findings"`
-	CheckedAt     string           `json:"checkedAt"`
-	Function      *functionSummary `json:"rotationFunction"`
 }
 
 type secretJSON struct {
@@ -193,6 +193,9 @@ func (r *statusReport) writeText(w io.Writer) {
 		fmt.Fprintf(tw, "Last / next rotation:\t%s / %s\n", dash(r.Rotation.LastRotated), dash(r.Rotation.NextRotation))
 	}
 	fn := dash(r.Rotation.Function)
+	if r.Function != nil && r.Function.Name != "" && r.Rotation.Function == "" {
+		fn = r.Function.Name + " (--function)"
+	}
 	if r.Function != nil && r.Function.Error != "" {
 		fn += " (" + r.Function.Error + ")"
 	}

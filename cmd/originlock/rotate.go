@@ -200,7 +200,7 @@ func phase(s *snapshot, token string, elapsed, grace time.Duration) progress {
 	case p.carried < p.origins:
 		p.step = fmt.Sprintf("setSecret: %d/%d origins carry %s", p.carried, p.origins, tv.Fingerprint)
 	case deploying > 0:
-		p.step = fmt.Sprintf("testSecret: waiting for deployment (%d/%d distributions Deployed)", len(s.dists)-deploying, len(s.dists))
+		p.step = fmt.Sprintf("setSecret done; testSecret: waiting for deployment (%d/%d distributions Deployed)", len(s.dists)-deploying, len(s.dists))
 	default:
 		p.step = "testSecret: deployed; finishSecret next"
 	}

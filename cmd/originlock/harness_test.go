@@ -250,6 +250,15 @@ func (w *world) run(endpoint, stdin string, args ...string) result {
 // rotation token.
 func (w *world) checkLeaks(r result, args []string) {
 	w.t.Helper()
+	for _, what := range w.leaks(r) {
+		w.t.Errorf("originlock %s printed %s", strings.Join(args, " "), what)
+	}
+}
+
+// leaks lists what r's output gives away: any value the test made, any
+// version's secret string or header value (whole, or its first 16
+// characters), or a RotationToken.
+func (w *world) leaks(r result) []string {
 	ctx := context.WithoutCancel(w.t.Context())
 	vals := append([]string(nil), w.secrets...)
 	if list, err := w.sm.ListSecretVersionIds(ctx, &secretsmanager.ListSecretVersionIdsInput{SecretId: aws.String(w.arn), IncludeDeprecated: aws.Bool(true)}); err == nil {
@@ -263,16 +272,17 @@ func (w *world) checkLeaks(r result, args []string) {
 			}
 		}
 	}
+	var found []string
+	all := r.stdout + r.stderr
 	for _, v := range vals {
-		for _, piece := range []string{v, v[:min(len(v), 16)]} {
-			if strings.Contains(r.stdout, piece) || strings.Contains(r.stderr, piece) {
-				w.t.Errorf("originlock %s printed (part of) a secret value", strings.Join(args, " "))
-			}
+		if strings.Contains(all, v) || strings.Contains(all, v[:min(len(v), 16)]) {
+			found = append(found, "(part of) a secret value")
 		}
 	}
-	if strings.Contains(r.stdout+r.stderr, "RotationToken") {
-		w.t.Errorf("originlock %s printed a RotationToken", strings.Join(args, " "))
+	if strings.Contains(all, "RotationToken") {
+		found = append(found, "a RotationToken")
 	}
+	return found
 }
 
 func (r result) want(t *testing.T, code int, substrings ...string) {

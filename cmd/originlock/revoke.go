@@ -166,5 +166,8 @@ func parseAPIs(command, flag string, values []string, stageOptional bool) ([]api
 func confirm(a *app) bool {
 	fmt.Fprint(a.out, "Type yes to continue: ")
 	line, _ := bufio.NewReader(a.in).ReadString('\n')
+	if !a.terminal {
+		fmt.Fprintln(a.out) // the answer was not echoed
+	}
 	return strings.TrimSpace(line) == "yes"
 }

@@ -152,3 +152,16 @@ func golden(t *testing.T, w *world, name string, r result, code int) {
 		t.Errorf("status --json differs from %s:\n%s", path, got)
 	}
 }
+
+// TestLeakCheckCatches proves the search every run goes through can fail.
+func TestLeakCheckCatches(t *testing.T) {
+	w := newWorld(t, nil)
+	for _, out := range []string{"x " + w.value + " y", "prefix " + w.value[:16], `{"RotationToken":"t"}`} {
+		if len(w.leaks(result{stdout: out})) == 0 {
+			t.Errorf("the leak check missed a planted leak")
+		}
+	}
+	if got := w.leaks(result{stdout: "#deadbeef " + w.name}); len(got) != 0 {
+		t.Errorf("the leak check flags clean output: %v", got)
+	}
+}

@@ -61,7 +61,7 @@ func TestDoctorFindings(t *testing.T) {
 			return []string{"--authorizer-function", w.name + "-auth"}
 		}, exitFindings, []string{`FAIL  authorizer reads the value at plain string, the rotation function writes it at JSON key "HEADERVALUE"`}},
 		{"authorizer missing", nil, func(*world) []string { return []string{"--authorizer-function", "no-such-authorizer"} }, exitFindings,
-			[]string{"FAIL  authorizer function: Lambda function no-such-authorizer: function not found"}},
+			[]string{"FAIL  authorizer function: function no-such-authorizer: function not found"}},
 		{"malformed current value", nil, func(w *world) []string { w.putCurrent("not json"); return nil }, exitFindings,
 			[]string{`FAIL  the AWSCURRENT value is not well formed for JSON key "HEADERVALUE": secret value is not in the configured format: not a JSON object`}},
 		{"weak current value", nil, func(w *world) []string { w.putCurrent(`{"HEADERVALUE":"letmein"}`); return nil }, exitFindings,
@@ -76,7 +76,12 @@ func TestDoctorFindings(t *testing.T) {
 			[]string{"lacks X-Origin-Verify and already has 10 custom headers", "raise the quota"}},
 		{"close to the quota", nil, func(w *world) []string { return []string{"--distribution", w.crowded(9) + ":api"} }, exitOK,
 			[]string{"WARN  distribution", "does not carry X-Origin-Verify yet: the next setSecret adds it"}},
-		{"drift", nil, func(w *world) []string { v := fixture.RandomValue(); w.secrets = append(w.secrets, v); w.setHeader(v); return nil }, exitFindings,
+		{"drift", nil, func(w *world) []string {
+			v := fixture.RandomValue()
+			w.secrets = append(w.secrets, v)
+			w.setHeader(v)
+			return nil
+		}, exitFindings,
 			[]string{"carries a value the secret holds as none (drift)"}},
 		{"stale pending", nil, func(w *world) []string { stalePending(w.t, w); return []string{"--stale-after", "1ns"} }, exitFindings,
 			[]string{"has been AWSPENDING for", "originlock clear-pending --secret"}},

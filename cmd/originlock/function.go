@@ -66,7 +66,7 @@ func readFunction(ctx context.Context, fn LambdaAPI, name string) (*functionConf
 	out, err := fn.GetFunctionConfiguration(ctx, &lambda.GetFunctionConfigurationInput{FunctionName: aws.String(name)})
 	var nf *lambdatypes.ResourceNotFoundException
 	if errors.As(err, &nf) {
-		return nil, fmt.Errorf("Lambda function %s: %w", name, errFunctionNotFound)
+		return nil, fmt.Errorf("function %s: %w", name, errFunctionNotFound)
 	}
 	if err != nil {
 		return nil, awsError("read Lambda function "+name, err)
@@ -171,13 +171,4 @@ func isDistributionID(id string) bool {
 		}
 	}
 	return true
-}
-
-// functionName turns a rotation function ARN into the name Lambda accepts
-// (an ARN is accepted too; this keeps messages short).
-func functionName(arn string) string {
-	if i := strings.LastIndex(arn, ":function:"); i >= 0 {
-		return arn[i+len(":function:"):]
-	}
-	return arn
 }

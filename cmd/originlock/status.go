@@ -201,7 +201,7 @@ func (r *statusReport) writeText(w io.Writer) {
 	}
 	fmt.Fprintf(tw, "Rotation function:\t%s\n", fn)
 	fmt.Fprintf(tw, "Header:\t%s, value at %s\n", r.HeaderName, r.SecretFormat)
-	tw.Flush()
+	_ = tw.Flush()
 
 	fmt.Fprintln(w)
 	tw = tabwriter.NewWriter(w, 0, 4, 3, ' ', 0)
@@ -213,7 +213,7 @@ func (r *statusReport) writeText(w io.Writer) {
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", v.ID, strings.Join(v.Stages, ","), dash(v.Created), val)
 	}
-	tw.Flush()
+	_ = tw.Flush()
 
 	fmt.Fprintln(w)
 	tw = tabwriter.NewWriter(w, 0, 4, 3, ' ', 0)
@@ -229,7 +229,7 @@ func (r *statusReport) writeText(w io.Writer) {
 	if len(r.Distributions) == 0 {
 		fmt.Fprintln(tw, "(none)\t\t\t\t")
 	}
-	tw.Flush()
+	_ = tw.Flush()
 
 	fmt.Fprintf(w, "\nVerdict: %s\n", verdictText[r.Verdict])
 	for _, f := range r.Findings {

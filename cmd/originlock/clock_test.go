@@ -16,7 +16,7 @@ import (
 // TestRotateWaitTimesOutOnTheInjectedClock runs the command in-process with
 // a test clock: a rotation that never progresses (the function is never
 // run) ends at --timeout of the clock's time, not the wall's, and the lines
-// carry that clock's elapsed time.
+// carry that clock's elapsed time. The output is a terminal's: a live line.
 func TestRotateWaitTimesOutOnTheInjectedClock(t *testing.T) {
 	w := newWorld(t, nil)
 	w.enableRotation(false)
@@ -29,7 +29,7 @@ func TestRotateWaitTimesOutOnTheInjectedClock(t *testing.T) {
 	}
 	clk := clocktest.New(time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC))
 	var out, errOut bytes.Buffer
-	a := &app{out: &out, errOut: &errOut, in: strings.NewReader(""), clock: clk,
+	a := &app{out: &out, errOut: &errOut, in: strings.NewReader(""), clock: clk, terminal: true,
 		connect: func(context.Context, awsOptions) (*clients, error) { return fromConfig(cfg), nil }}
 	began := time.Now()
 	code := a.run(t.Context(), []string{"rotate", "--secret", w.name, "--wait", "--interval", "1m", "--timeout", "30m"})
@@ -39,6 +39,10 @@ func TestRotateWaitTimesOutOnTheInjectedClock(t *testing.T) {
 	}
 	if !strings.Contains(errOut.String(), "the rotation did not complete within 30m0s") || !strings.Contains(out.String(), "[     0s] createSecret: waiting for the new value") {
 		t.Errorf("output:\n%s%s", out.String(), errOut.String())
+	}
+	// On a terminal, a live line is redrawn in place and cleared at the end.
+	if !strings.Contains(out.String(), "\r\033[K") || !strings.Contains(out.String(), "waiting: createSecret") {
+		t.Errorf("no live status line on a terminal:\n%q", out.String())
 	}
 	if waits := clk.Waits(); len(waits) != 30 || waits[0] != time.Minute {
 		t.Errorf("the command waited %v on the clock, want 30 waits of 1m", waits)

@@ -39,7 +39,7 @@ func TestDoctorFindings(t *testing.T) {
 		{"rotation disabled", nil, func(w *world) []string { return []string{"--function", w.function} }, exitFindings,
 			[]string{"FAIL  rotation is not enabled", "fix: aws secretsmanager rotate-secret"}},
 		{"function missing", nil, func(w *world) []string { w.enableRotation(false); return []string{"--function", "no-such-function"} }, exitFindings,
-			[]string{"FAIL  the rotation function does not exist", "deploy examples/lambda/rotation"}},
+			[]string{"FAIL  the rotation function does not exist: no Lambda function no-such-function", "deploy examples/lambda/rotation"}},
 		{"secret ID mismatch", map[string]string{"SECRET_ID": "another-secret"}, nil, exitFindings,
 			[]string{"FAIL  its SECRET_ID (another-secret) does not name this secret", "fix: set SECRET_ID="}},
 		{"invalid configuration", map[string]string{"SETTLE_DELAY": "soon"}, nil, exitFindings,
@@ -61,7 +61,7 @@ func TestDoctorFindings(t *testing.T) {
 			return []string{"--authorizer-function", w.name + "-auth"}
 		}, exitFindings, []string{`FAIL  authorizer reads the value at plain string, the rotation function writes it at JSON key "HEADERVALUE"`}},
 		{"authorizer missing", nil, func(*world) []string { return []string{"--authorizer-function", "no-such-authorizer"} }, exitFindings,
-			[]string{"FAIL  authorizer function: function no-such-authorizer: function not found"}},
+			[]string{"FAIL  authorizer function: no Lambda function no-such-authorizer"}},
 		{"malformed current value", nil, func(w *world) []string { w.putCurrent("not json"); return nil }, exitFindings,
 			[]string{`FAIL  the AWSCURRENT value is not well formed for JSON key "HEADERVALUE": secret value is not in the configured format: not a JSON object`}},
 		{"weak current value", nil, func(w *world) []string { w.putCurrent(`{"HEADERVALUE":"letmein"}`); return nil }, exitFindings,

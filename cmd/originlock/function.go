@@ -56,8 +56,14 @@ type functionConfig struct {
 	RefreshCooldown time.Duration
 }
 
-// errFunctionNotFound reports a function that does not exist.
+// errFunctionNotFound reports a function that does not exist; the error
+// readFunction returns for it is a *notFoundError.
 var errFunctionNotFound = errors.New("function not found")
+
+type notFoundError struct{ name string }
+
+func (e *notFoundError) Error() string        { return "no Lambda function " + e.name }
+func (e *notFoundError) Is(target error) bool { return target == errFunctionNotFound }
 
 // readFunction reads a function's configuration with
 // GetFunctionConfiguration. A function that does not exist is an error
@@ -66,7 +72,7 @@ func readFunction(ctx context.Context, fn LambdaAPI, name string) (*functionConf
 	out, err := fn.GetFunctionConfiguration(ctx, &lambda.GetFunctionConfigurationInput{FunctionName: aws.String(name)})
 	var nf *lambdatypes.ResourceNotFoundException
 	if errors.As(err, &nf) {
-		return nil, fmt.Errorf("function %s: %w", name, errFunctionNotFound)
+		return nil, &notFoundError{name}
 	}
 	if err != nil {
 		return nil, awsError("read Lambda function "+name, err)

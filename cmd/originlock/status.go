@@ -197,7 +197,11 @@ func (r *statusReport) writeText(w io.Writer) {
 		fn = r.Function.Name + " (--function)"
 	}
 	if r.Function != nil && r.Function.Error != "" {
-		fn += " (" + r.Function.Error + ")"
+		if strings.HasPrefix(r.Function.Error, "no Lambda function ") {
+			fn += " (no such Lambda function)"
+		} else {
+			fn += " (" + r.Function.Error + ")"
+		}
 	}
 	fmt.Fprintf(tw, "Rotation function:\t%s\n", fn)
 	fmt.Fprintf(tw, "Header:\t%s, value at %s\n", r.HeaderName, r.SecretFormat)

@@ -60,6 +60,10 @@ func TestDoctorFindings(t *testing.T) {
 			w.createFunction(w.name+"-auth", 10, map[string]string{"SECRET_ID": w.name, "SECRET_FORMAT": "plain", "REFRESH_COOLDOWN": "0"})
 			return []string{"--authorizer-function", w.name + "-auth"}
 		}, exitFindings, []string{`FAIL  authorizer reads the value at plain string, the rotation function writes it at JSON key "HEADERVALUE"`}},
+		{"header name mismatch", nil, func(w *world) []string {
+			w.createFunction(w.name+"-auth", 10, map[string]string{"SECRET_ID": w.name, "HEADER_NAME": "X-From-CDN", "REFRESH_COOLDOWN": "0"})
+			return []string{"--authorizer-function", w.name + "-auth"}
+		}, exitFindings, []string{"FAIL  authorizer checks header X-From-CDN, the rotation function writes X-Origin-Verify", "set the same HEADER_NAME on both functions"}},
 		{"authorizer missing", nil, func(*world) []string { return []string{"--authorizer-function", "no-such-authorizer"} }, exitFindings,
 			[]string{"FAIL  authorizer function: no Lambda function no-such-authorizer"}},
 		{"malformed current value", nil, func(w *world) []string { w.putCurrent("not json"); return nil }, exitFindings,

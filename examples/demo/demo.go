@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -20,6 +18,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 
 	"github.com/originlock/originlock/internal/awsproxy"
+	"github.com/originlock/originlock/internal/fingerprint"
 	"github.com/originlock/originlock/internal/fixture"
 	"github.com/originlock/originlock/internal/lambdabuild"
 	"github.com/originlock/originlock/internal/lambdaruntime"
@@ -142,7 +141,7 @@ func run(ctx context.Context, cfg config, out io.Writer) (summary, error) {
 	if err != nil {
 		return summary{}, err
 	}
-	d.logf("setup        secret %s holds value %s; distribution %s sends it to origin \"api\" as %s", secretName, fingerprint(initial), distID, header)
+	d.logf("setup        secret %s holds value %s; distribution %s sends it to origin \"api\" as %s", secretName, fingerprint.Of(initial), distID, header)
 
 	// Edges, and the proxy that plays CloudFront's deployment to them.
 	rng := mrand.New(mrand.NewPCG(cfg.seed, cfg.seed)) // #nosec G404 -- a reproducible simulation of edge timing, not a secret
@@ -353,7 +352,7 @@ func (d *demo) describe(ctx context.Context, step, arn string) string {
 		}
 		var v struct{ HEADERVALUE string }
 		_ = json.Unmarshal([]byte(s), &v)
-		return fingerprint(v.HEADERVALUE)
+		return fingerprint.Of(v.HEADERVALUE)
 	}
 	switch step {
 	case "createSecret":
@@ -396,13 +395,6 @@ func (d *demo) report(arn string) summary {
 func calls(p *awsproxy.Proxy, service string) (int, string) {
 	c := p.Counts().Only(service)
 	return c.Service(service), c.String()
-}
-
-// fingerprint names a value without showing it: the first 8 hex digits of
-// its SHA-256.
-func fingerprint(v string) string {
-	sum := sha256.Sum256([]byte(v))
-	return "#" + hex.EncodeToString(sum[:4])
 }
 
 func tick(ctx context.Context, every time.Duration, f func()) {

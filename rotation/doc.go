@@ -7,7 +7,7 @@
 // invokes it four times per rotation, once per step: createSecret stores a new
 // random value as AWSPENDING, setSecret asks a Target to start using it,
 // testSecret waits until the Target confirms it is in effect, and finishSecret
-// makes it AWSCURRENT. Every step starts with the checks of AWS's rotation
+// asks the Target once more and only then makes it AWSCURRENT. Every step starts with the checks of AWS's rotation
 // template and can be re-run at any time, as Secrets Manager does when a
 // rotation fails. The Target interface is the plug-in point; the cloudfront
 // package provides the one for CloudFront origin custom headers.

@@ -31,6 +31,11 @@ var (
 	// ErrNoPendingValue: a step that needs the pending value (setSecret,
 	// finishSecret) ran before createSecret stored one.
 	ErrNoPendingValue = errors.New("the pending version has no value yet (createSecret has not stored one)")
+	// ErrNotInEffect: finishSecret asked the Target (TestSecret, ConfigOnly
+	// false) whether the pending value is in effect, and it is not: setSecret
+	// and testSecret have not run, or not to the end, for this version.
+	// finishSecret changed nothing. The error also wraps the Target's.
+	ErrNotInEffect = errors.New("the target does not confirm that the pending value is in effect")
 	// ErrMalformedSecret: a secret version does not hold a value in the
 	// configured format (WithJSONKey, WithPlainValue).
 	ErrMalformedSecret = secretvalue.ErrMalformed

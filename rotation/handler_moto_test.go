@@ -63,8 +63,9 @@ func TestFullRotation(t *testing.T) {
 	if len(target.sets) != 1 || string(target.sets[0].Current) != initialValue || string(target.sets[0].Pending) != newValue || target.sets[0].VersionID != token {
 		t.Errorf("SetSecret requests = %d, want 1 with Current=initial, Pending=new, VersionID=token", len(target.sets))
 	}
-	if len(target.tests) != 1 || target.tests[0].ConfigOnly {
-		t.Errorf("TestSecret requests = %d (ConfigOnly %v), want 1 full test", len(target.tests), len(target.tests) > 0 && target.tests[0].ConfigOnly)
+	// testSecret tests, and finishSecret confirms before it moves AWSCURRENT.
+	if len(target.tests) != 2 || target.tests[0].ConfigOnly || target.tests[1].ConfigOnly {
+		t.Errorf("TestSecret requests = %d (ConfigOnly %v), want 2 full tests", len(target.tests), len(target.tests) > 0 && target.tests[0].ConfigOnly)
 	}
 }
 
@@ -512,7 +513,7 @@ func TestFinishSecretLostResponse(t *testing.T) {
 		for _, step := range fixture.Steps[:3] {
 			e.mustStep(step, token)
 		}
-		h, err := rotation.NewHandler(wrap(e.sm), &targetDouble{}, quiet(), noSettle())
+		h, err := rotation.NewHandler(wrap(e.sm), e.target, quiet(), noSettle())
 		if err != nil {
 			t.Fatal(err)
 		}

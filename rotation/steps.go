@@ -141,10 +141,18 @@ func testSecret(ctx context.Context, r *run) (string, error) {
 }
 
 // finishSecret moves AWSCURRENT to the event's version; Secrets Manager then
-// labels the old one AWSPREVIOUS. Run again, it finds the version already
-// current and changes nothing. If the Target is a Finisher, it is called after
-// the move, and again on every repeat, so its clean-up happens even when an
-// earlier invocation stopped right after the move.
+// labels the old one AWSPREVIOUS.
+//
+// Before the move it asks the Target, with a full TestSecret (ConfigOnly
+// false), whether the pending value is in effect, and fails with
+// ErrNotInEffect, changing nothing, if it is not: a finishSecret invoked by
+// hand or out of order (say right after createSecret) must not make a value
+// current that the target does not send, or the origin would refuse every
+// request once the old value's grace ends. Run again, it finds the version
+// already current and returns at once, without asking the Target. If the
+// Target is a Finisher, it is called after the move, and again on every
+// repeat, so its clean-up happens even when an earlier invocation stopped
+// right after the move.
 func finishSecret(ctx context.Context, r *run) (string, error) {
 	state, done, err := r.begin(ctx)
 	if err != nil {
@@ -155,20 +163,29 @@ func finishSecret(ctx context.Context, r *run) (string, error) {
 	// Finisher after it (versions never change, so one read serves both).
 	var value Value
 	if !done {
-		// Never make a version current that holds no usable value: a
-		// finishSecret invoked by hand, or out of order, would otherwise leave
-		// AWSCURRENT empty.
-		pending, ok, err := r.value(ctx, r.event.ClientRequestToken, "")
+		// Never make a version current that holds no usable value, or one the
+		// target does not use yet.
+		v, err := r.values(ctx, state)
 		if err != nil {
 			return "", err
 		}
-		if !ok {
+		if !v.pendingFound {
 			return "", ErrNoPendingValue
 		}
-		if err := secretvalue.Check(string(pending)); err != nil {
+		if err := secretvalue.Check(string(v.pending)); err != nil {
 			return "", fmt.Errorf("%s: %w", StagePending, err)
 		}
-		value = pending
+		_, err = r.h.target.TestSecret(ctx, TestSecretRequest{
+			SecretARN: r.arn,
+			VersionID: r.event.ClientRequestToken,
+			Pending:   v.pending,
+			Current:   v.current,
+			Previous:  v.previous,
+		})
+		if err != nil {
+			return "", fmt.Errorf("%w (run setSecret and testSecret for this version first): %w", ErrNotInEffect, err)
+		}
+		value = v.pending
 		in := &secretsmanager.UpdateSecretVersionStageInput{
 			SecretId:        aws.String(r.arn),
 			VersionStage:    aws.String(StageCurrent),

@@ -36,6 +36,10 @@ var (
 	// and testSecret have not run, or not to the end, for this version.
 	// finishSecret changed nothing. The error also wraps the Target's.
 	ErrNotInEffect = errors.New("the target does not confirm that the pending value is in effect")
+	// ErrRevokePrevious: with WithRevokePrevious, AWSCURRENT has moved but
+	// AWSPREVIOUS could not be removed from the old version. A retry of
+	// finishSecret removes it.
+	ErrRevokePrevious = errors.New("could not remove AWSPREVIOUS from the old version")
 	// ErrMalformedSecret: a secret version does not hold a value in the
 	// configured format (WithJSONKey, WithPlainValue).
 	ErrMalformedSecret = secretvalue.ErrMalformed

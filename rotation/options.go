@@ -29,9 +29,11 @@ type options struct {
 	logger   *slog.Logger
 	expected string
 	settle   time.Duration
-	clock    Clock
-	observer Observer
-	errs     []error
+	// revokePrevious: WithRevokePrevious.
+	revokePrevious bool
+	clock          Clock
+	observer       Observer
+	errs           []error
 }
 
 func defaultOptions() options {
@@ -128,6 +130,23 @@ func WithSettleDelay(d time.Duration) Option {
 		}
 		o.settle = d
 	}
+}
+
+// WithRevokePrevious is the emergency mode for a leaked value: finishSecret,
+// right after it moves AWSCURRENT, removes AWSPREVIOUS from the old version,
+// so verifiers that accept AWSPREVIOUS for a grace window (the authorizer
+// package) stop accepting the old value at their next read instead of at
+// the end of the grace. It is safe because finishSecret moves AWSCURRENT only
+// once the Target has confirmed the new value is in effect; edges that still
+// send the old value during CloudFront's propagation are refused, which is
+// the point in an incident. Rotate twice to revoke both the current and the
+// previous value. A retry of finishSecret after a crash between the move and
+// the removal removes the label; later retries change nothing. The rotation
+// role already has the permission it needs
+// (secretsmanager:UpdateSecretVersionStage). The example rotation function
+// turns it on with REVOKE_PREVIOUS=true.
+func WithRevokePrevious() Option {
+	return func(o *options) { o.revokePrevious = true }
 }
 
 // WithClock replaces the system clock, for tests and simulations.

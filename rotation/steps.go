@@ -149,7 +149,13 @@ func testSecret(ctx context.Context, r *run) (string, error) {
 // hand or out of order (say right after createSecret) must not make a value
 // current that the target does not send, or the origin would refuse every
 // request once the old value's grace ends. Run again, it finds the version
-// already current and returns at once, without asking the Target. If the
+// already current and returns at once, without asking the Target.
+//
+// With WithRevokePrevious it then removes AWSPREVIOUS from the version that
+// was AWSCURRENT, so the old value stops being accepted as soon as verifiers
+// read the secret again. A retry after a crash between the move and the
+// removal finds AWSPREVIOUS still in place and removes it; once it is gone a
+// retry makes no further call. If the
 // Target is a Finisher, it is called after the move, and again on every
 // repeat, so its clean-up happens even when an earlier invocation stopped
 // right after the move.
@@ -206,23 +212,60 @@ func finishSecret(ctx context.Context, r *run) (string, error) {
 			outcome += " (confirmed after a failed response)"
 		}
 	}
-	f, ok := r.h.target.(Finisher)
-	if !ok {
-		return outcome, nil
-	}
-	if done {
-		if value, _, err = r.value(ctx, r.event.ClientRequestToken, ""); err != nil {
+	f, isFinisher := r.h.target.(Finisher)
+	var previous Value
+	if isFinisher {
+		if done {
+			if value, _, err = r.value(ctx, r.event.ClientRequestToken, ""); err != nil {
+				return "", err
+			}
+		}
+		// Read before WithRevokePrevious removes the label.
+		if previous, _, err = r.optionalValue(ctx, StagePrevious); err != nil {
 			return "", err
 		}
 	}
-	previous, _, err := r.optionalValue(ctx, StagePrevious)
-	if err != nil {
-		return "", err
+	if r.h.revokePrevious {
+		// On a retry the state is this invocation's: the version that still
+		// holds AWSPREVIOUS, if an earlier invocation stopped before removing
+		// it. On the first run it is the version AWSCURRENT has just left.
+		old := state.versionWith(StagePrevious)
+		if !done {
+			old = state.versionWith(StageCurrent)
+		}
+		if old != "" && old != r.event.ClientRequestToken {
+			if err := r.revokePrevious(ctx, old); err != nil {
+				return "", err
+			}
+			outcome += "; removed AWSPREVIOUS from version " + old
+		}
+	}
+	if !isFinisher {
+		return outcome, nil
 	}
 	if _, err := f.FinishSecret(ctx, FinishSecretRequest{SecretARN: r.arn, VersionID: r.event.ClientRequestToken, Current: value, Previous: previous}); err != nil {
 		return "", err
 	}
 	return outcome + "; target finished", nil
+}
+
+// revokePrevious removes AWSPREVIOUS from version old (WithRevokePrevious).
+// A failure whose effect is nevertheless in place (the label is gone: a lost
+// response the SDK retried) counts as success.
+func (r *run) revokePrevious(ctx context.Context, old string) error {
+	_, err := r.h.sm.UpdateSecretVersionStage(ctx, &secretsmanager.UpdateSecretVersionStageInput{
+		SecretId:            aws.String(r.arn),
+		VersionStage:        aws.String(StagePrevious),
+		RemoveFromVersionId: aws.String(old),
+	})
+	if err == nil {
+		return nil
+	}
+	out, derr := r.h.sm.DescribeSecret(ctx, &secretsmanager.DescribeSecretInput{SecretId: aws.String(r.arn)})
+	if derr == nil && !slices.Contains(out.VersionIdsToStages[old], StagePrevious) {
+		return nil
+	}
+	return fmt.Errorf("%w: remove %s from version %s: UpdateSecretVersionStage: %w", ErrRevokePrevious, StagePrevious, old, err)
 }
 
 // settle waits WithSettleDelay before the Target may start using the

@@ -13,7 +13,8 @@
 // package provides the one for CloudFront origin custom headers.
 //
 // Values never appear in errors or log records; target requests carry them as
-// Value, which prints as [REDACTED].
+// Value, which prints as [REDACTED] wherever fmt, slog or encoding/json ask it
+// how to print (see Value for the two places they do not).
 //
 // How rotation works: https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotate-secrets_lambda-functions.html
 package rotation

@@ -29,7 +29,7 @@
 //	if err != nil {
 //		log.Fatal(err)
 //	}
-//	handler, err := rotation.NewHandler(secretsmanager.NewFromConfig(cfg), target)
+//	handler, err := rotation.NewHandler(secretsmanager.NewFromConfig(cfg), "origin-verify", target)
 //	if err != nil {
 //		log.Fatal(err)
 //	}

@@ -72,7 +72,7 @@ func FuzzHandle(f *testing.F) {
 		// A marked RotationToken: no fixed text of the handler contains it.
 		rotationToken = "RT~" + rotationToken + "~TR"
 		var logs bytes.Buffer
-		h, err := rotation.NewHandler(sm, &targetDouble{}, rotation.WithLogger(slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))),
+		h, err := rotation.NewHandler(sm, "fuzz-secret", &targetDouble{}, rotation.WithLogger(slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))),
 			rotation.WithClock(clock), rotation.WithSettleDelay(0))
 		if err != nil {
 			t.Fatal(err)
@@ -84,8 +84,8 @@ func FuzzHandle(f *testing.F) {
 		for _, op := range fuzzOps {
 			calls += sm.Calls(op)
 		}
-		invalid := secretID == "" || len(secretID) > 2048 || len(token) < 32 || len(token) > 64 || len(rotationToken) > 4096 ||
-			printableLike(secretID) != secretID || printableLike(token) != token
+		invalid := step == "" || len(step) > 64 || secretID == "" || len(secretID) > 2048 || len(token) < 32 || len(token) > 64 || len(rotationToken) > 4096 ||
+			printableLike(step) != step || printableLike(secretID) != secretID || printableLike(token) != token
 		known := step == rotation.StepCreate || step == rotation.StepSet || step == rotation.StepTest || step == rotation.StepFinish
 		switch {
 		case invalid && !errors.Is(err, rotation.ErrInvalidEvent):

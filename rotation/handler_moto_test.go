@@ -181,9 +181,13 @@ func TestPreambleRefusals(t *testing.T) {
 		}
 	})
 	t.Run("another secret", func(t *testing.T) {
-		e := newEnv(t, initialJSON(), nil, rotation.WithExpectedSecret("originlock/some-other-secret"))
+		e := newEnv(t, initialJSON(), nil)
+		h, err := rotation.NewHandler(e.sm, "originlock/some-other-secret", &targetDouble{}, quiet(), noSettle())
+		if err != nil {
+			t.Fatal(err)
+		}
 		token := e.begin()
-		err := e.step(rotation.StepCreate, token)
+		err = h.Handle(t.Context(), fixture.Event(rotation.StepCreate, e.arn, token))
 		if !errors.Is(err, rotation.ErrSecretMismatch) {
 			t.Fatalf("got %v, want ErrSecretMismatch", err)
 		}
@@ -193,19 +197,21 @@ func TestPreambleRefusals(t *testing.T) {
 	})
 }
 
-func TestExpectedSecretMatches(t *testing.T) {
+// TestSecretIDForms: the handler accepts events for its secret whichever
+// form NewHandler was given it in: ARN, name or partial ARN.
+func TestSecretIDForms(t *testing.T) {
 	probe := newEnv(t, initialJSON(), nil)
 	name := probe.name
 	for _, id := range []string{probe.arn, name, probe.arn[:len(probe.arn)-7]} {
 		e := &env{t: t, sm: probe.sm, arn: probe.arn, logs: probe.logs}
-		h, err := rotation.NewHandler(probe.sm, &targetDouble{}, rotation.WithExpectedSecret(id), quiet(), noSettle())
+		h, err := rotation.NewHandler(probe.sm, id, &targetDouble{}, quiet(), noSettle())
 		if err != nil {
 			t.Fatal(err)
 		}
 		e.handler = h
 		token := e.begin()
 		if err := e.step(rotation.StepCreate, token); err != nil {
-			t.Errorf("WithExpectedSecret(%q): %v", id, err)
+			t.Errorf("NewHandler(sm, %q, ...): %v", id, err)
 		}
 		e.mustStep(rotation.StepSet, token)
 		e.mustStep(rotation.StepTest, token)
@@ -321,7 +327,7 @@ func TestRotationTokenPassedToWrites(t *testing.T) {
 	e := newEnv(t, initialJSON(), nil)
 	for _, rotationToken := range []string{"", "rotation-token-from-the-event"} {
 		rec := &smRecorder{SecretsManagerAPI: e.sm}
-		h, err := rotation.NewHandler(rec, &targetDouble{}, quiet(), noSettle())
+		h, err := rotation.NewHandler(rec, e.arn, &targetDouble{}, quiet(), noSettle())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -477,7 +483,7 @@ func TestSettleDelayDisabled(t *testing.T) {
 func TestSettleDelayRespectsTheDeadline(t *testing.T) {
 	target := &targetDouble{}
 	moto := newEnv(t, initialJSON(), target)
-	h, err := rotation.NewHandler(moto.sm, target, quiet(), rotation.WithSettleDelay(time.Hour))
+	h, err := rotation.NewHandler(moto.sm, moto.arn, target, quiet(), rotation.WithSettleDelay(time.Hour))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -513,7 +519,7 @@ func TestFinishSecretLostResponse(t *testing.T) {
 		for _, step := range fixture.Steps[:3] {
 			e.mustStep(step, token)
 		}
-		h, err := rotation.NewHandler(wrap(e.sm), e.target, quiet(), noSettle())
+		h, err := rotation.NewHandler(wrap(e.sm), e.arn, e.target, quiet(), noSettle())
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -23,12 +23,11 @@ type Clock = clock.Clock
 type Option func(*options)
 
 type options struct {
-	format   secretvalue.Format
-	gen      Generator
-	length   int
-	logger   *slog.Logger
-	expected string
-	settle   time.Duration
+	format secretvalue.Format
+	gen    Generator
+	length int
+	logger *slog.Logger
+	settle time.Duration
 	// revokePrevious: WithRevokePrevious.
 	revokePrevious bool
 	clock          Clock
@@ -95,19 +94,6 @@ func WithLogger(l *slog.Logger) Option {
 			o.errs = append(o.errs, errors.New("rotation: WithLogger: nil logger"))
 		}
 		o.logger = l
-	}
-}
-
-// WithExpectedSecret makes the handler refuse (ErrSecretMismatch) events for
-// any secret but id, which may be the secret's name, full ARN or partial ARN.
-// A rotation function wired to the wrong secret then fails before it reads a
-// value, instead of pushing that secret to CloudFront.
-func WithExpectedSecret(id string) Option {
-	return func(o *options) {
-		if id == "" {
-			o.errs = append(o.errs, errors.New("rotation: WithExpectedSecret: empty secret ID"))
-		}
-		o.expected = id
 	}
 }
 

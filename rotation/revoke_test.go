@@ -66,7 +66,7 @@ func TestRevokePrevious(t *testing.T) {
 
 	// A late retry finds nothing to remove and makes no call.
 	rec := &stageCalls{SecretsManagerAPI: e.sm}
-	h, err := rotation.NewHandler(rec, &targetDouble{}, rotation.WithRevokePrevious(), quiet())
+	h, err := rotation.NewHandler(rec, e.arn, &targetDouble{}, rotation.WithRevokePrevious(), quiet())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -90,7 +90,7 @@ func TestRevokePreviousAfterACrash(t *testing.T) {
 		e.mustStep(step, token)
 	}
 	failing := &stageCalls{SecretsManagerAPI: e.sm, failPrevious: true}
-	h, err := rotation.NewHandler(failing, target, rotation.WithRevokePrevious(), quiet())
+	h, err := rotation.NewHandler(failing, e.arn, target, rotation.WithRevokePrevious(), quiet())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -104,7 +104,7 @@ func TestRevokePreviousAfterACrash(t *testing.T) {
 	}
 
 	retry := &stageCalls{SecretsManagerAPI: e.sm}
-	if h, err = rotation.NewHandler(retry, target, rotation.WithRevokePrevious(), quiet()); err != nil {
+	if h, err = rotation.NewHandler(retry, e.arn, target, rotation.WithRevokePrevious(), quiet()); err != nil {
 		t.Fatal(err)
 	}
 	if err := h.Handle(t.Context(), fixture.Event(rotation.StepFinish, e.arn, token)); err != nil {

@@ -37,8 +37,8 @@ func (r *run) begin(ctx context.Context) (state *secretState, current bool, err 
 		return nil, false, fmt.Errorf("DescribeSecret: %w", err)
 	}
 	r.arn = aws.ToString(out.ARN)
-	if r.h.expected != "" && !sameSecret(r.h.expected, r.arn, aws.ToString(out.Name)) {
-		return nil, false, fmt.Errorf("%w: the handler serves %s", ErrSecretMismatch, r.h.expected)
+	if !sameSecret(r.h.secretID, r.arn, aws.ToString(out.Name)) {
+		return nil, false, fmt.Errorf("%w: the handler serves %s", ErrSecretMismatch, r.h.secretID)
 	}
 	if !aws.ToBool(out.RotationEnabled) {
 		return nil, false, ErrRotationDisabled

@@ -116,38 +116,64 @@ func NewHandler(sm SecretsManagerAPI, secretID string, target Target, opts ...Op
 // value or the event's RotationToken. A panic in a step is recovered, logged
 // with its stack, and returned as ErrPanic.
 func (h *Handler) Handle(ctx context.Context, event events.SecretsManagerSecretRotationEvent) (err error) {
-	start := time.Now()
-	if err := validateEvent(event); err != nil {
-		// Nothing of the event reaches the record or the error but a step
-		// name this package defines.
-		se := &StepError{Step: knownStep(event.Step), Err: err}
-		h.logger.Error("rotation event refused", "step", se.Step, "error", se.Error())
-		return se
+	start := h.clock.Now()
+	obsStep := knownStep(event.Step)
+	if obsStep == "" {
+		obsStep = stepUnknown
 	}
-	r := &run{h: h, event: event, arn: event.SecretID}
-	r.log = h.logger.With("step", event.Step, "secret", event.SecretID, "version", event.ClientRequestToken)
+	if h.observer != nil {
+		h.observer.ObserveStepStart(ctx, StepStartEvent{Step: obsStep})
+	}
+	r := &run{h: h, event: event, arn: event.SecretID, log: h.logger}
 	defer func() {
 		if p := recover(); p != nil {
 			// The panic value may hold anything, values included: log its type and
 			// the stack (which shows no string contents), never the value.
-			r.log.Error("rotation step panicked", "panic_type", fmt.Sprintf("%T", p), "stack", string(debug.Stack()))
+			r.log.LogAttrs(ctx, slog.LevelError, "rotation step panicked", slog.String("panic_type", fmt.Sprintf("%T", p)), slog.String("stack", string(debug.Stack())))
 			err = r.fail(ErrPanic)
 		}
-		if err != nil {
-			r.log.Error("rotation step failed", "error", err.Error(), "duration", time.Since(start))
+		d := h.clock.Now().Sub(start)
+		outcome := OutcomeOK
+		switch {
+		case err != nil:
+			outcome = OutcomeFailed
+			r.log.LogAttrs(ctx, slog.LevelError, "rotation step failed", slog.String("outcome", outcome), slog.String("error", err.Error()), durationMS(d))
+		case r.alreadyCurrent:
+			outcome = OutcomeAlreadyCurrent
+		}
+		if h.observer != nil {
+			h.observer.ObserveStepEnd(ctx, StepEndEvent{Step: obsStep, Outcome: outcome, Duration: d, Err: err})
 		}
 	}()
 
+	if err := validateEvent(event); err != nil {
+		// Nothing of the event reaches the record or the error but a step
+		// name this package defines.
+		r.event = events.SecretsManagerSecretRotationEvent{Step: knownStep(event.Step)}
+		r.arn = ""
+		r.log = h.logger.With(slog.String("step", r.event.Step))
+		return &StepError{Step: r.event.Step, Err: err}
+	}
+	r.log = h.logger.With(slog.String("step", event.Step), slog.String("secret", event.SecretID), slog.String("version", event.ClientRequestToken))
 	step, ok := steps[event.Step]
 	if !ok {
 		return r.fail(fmt.Errorf("%w (want %s, %s, %s or %s)", ErrUnknownStep, StepCreate, StepSet, StepTest, StepFinish))
 	}
-	outcome, err := step(ctx, r)
+	what, err := step(ctx, r)
 	if err != nil {
 		return r.fail(err)
 	}
-	r.log.Info("rotation step done", "outcome", outcome, "duration", time.Since(start))
+	outcome := OutcomeOK
+	if r.alreadyCurrent {
+		outcome = OutcomeAlreadyCurrent
+	}
+	r.log.LogAttrs(ctx, slog.LevelInfo, "rotation step done", slog.String("outcome", outcome), slog.String("detail", what), durationMS(h.clock.Now().Sub(start)))
 	return nil
+}
+
+// durationMS is the log attribute for a duration, in milliseconds.
+func durationMS(d time.Duration) slog.Attr {
+	return slog.Int64("duration_ms", d.Milliseconds())
 }
 
 // stepFunc runs one step and says in a few words what it did.
@@ -167,6 +193,9 @@ type run struct {
 	// arn is the secret's ARN once described, the event's SecretId before.
 	arn string
 	log *slog.Logger
+	// alreadyCurrent: the preamble found the event's version AWSCURRENT (a
+	// late retry).
+	alreadyCurrent bool
 }
 
 func (r *run) fail(err error) error {

@@ -100,7 +100,7 @@ func newEnv(t *testing.T, secretString string, target rotation.Target, opts ...r
 		target = &targetDouble{}
 	}
 	e := &env{t: t, sm: sm, name: name, arn: arn, target: target, logs: &bytes.Buffer{}}
-	logger := slog.New(slog.NewJSONHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	logger := slog.New(requestIDHandler{slog.NewJSONHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug})})
 	e.clock = clocktest.New(time.Now())
 	h, err := rotation.NewHandler(sm, arn, target, append([]rotation.Option{rotation.WithLogger(logger), rotation.WithClock(e.clock)}, opts...)...)
 	if err != nil {

@@ -17,15 +17,18 @@ const leakRotationToken = "LEAK-CANARY-rotation-token-9f8e7d6c5b4a"
 
 // TestNoSecretInLogsOrErrors drives the handler through success, every
 // refusal, a failing target and a panicking one, then searches everything it
-// logged and every error it returned for a value or the RotationToken.
+// logged, every error it returned and every Observer event for a value or
+// the RotationToken, and checks that every record carries the request ID.
 func TestNoSecretInLogsOrErrors(t *testing.T) {
 	target := &finisherDouble{}
-	e := newEnv(t, initialJSON(), target)
+	obs := &observerDouble{}
+	e := newEnv(t, initialJSON(), target, rotation.WithObserver(obs))
 	var errs []string
+	ctx := lambdaContext(t, "req-leak")
 	run := func(step, token string) {
 		ev := fixture.Event(step, e.arn, token)
 		ev.RotationToken = leakRotationToken
-		if err := e.handler.Handle(t.Context(), ev); err != nil {
+		if err := e.handler.Handle(ctx, ev); err != nil {
 			errs = append(errs, err.Error(), stringOf(err))
 		}
 	}
@@ -73,6 +76,16 @@ func TestNoSecretInLogsOrErrors(t *testing.T) {
 	if !strings.Contains(e.logs.String(), "panicked") {
 		t.Fatal("the panic path did not run")
 	}
+	for _, end := range obs.ends {
+		if end.Err != nil {
+			errs = append(errs, end.Err.Error())
+		}
+	}
+	for _, rec := range records(t, e.logs) {
+		if rec["requestId"] != "req-leak" {
+			t.Errorf("record %q has no request ID", rec["msg"])
+		}
+	}
 	haystack := e.logs.String() + "\n" + strings.Join(errs, "\n")
 	secrets := append(allValues(t, e), leakRotationToken)
 	for _, s := range secrets {
@@ -87,8 +100,19 @@ func pendingValue(t *testing.T, e *env, token string) string {
 	return decode(t, e.pendingOrCurrent(token))["HEADERVALUE"].(string)
 }
 
-// allValues returns every header value any version of the secret holds.
+// allValues returns every header value any version of the secret holds,
+// and fails the test unless three rotations' worth are there.
 func allValues(t *testing.T, e *env) []string {
+	t.Helper()
+	values := valuesOf(t, e)
+	if len(values) < 4 {
+		t.Fatalf("found %d values, want the initial one and three rotations' worth", len(values))
+	}
+	return values
+}
+
+// valuesOf returns every header value any version of the secret holds.
+func valuesOf(t *testing.T, e *env) []string {
 	t.Helper()
 	values := []string{initialValue}
 	for id := range e.stages() {
@@ -99,9 +123,6 @@ func allValues(t *testing.T, e *env) []string {
 		if v, ok := decode(t, aws.ToString(out.SecretString))["HEADERVALUE"].(string); ok {
 			values = append(values, v)
 		}
-	}
-	if len(values) < 4 {
-		t.Fatalf("found %d values, want the initial one and three rotations' worth", len(values))
 	}
 	return values
 }

@@ -87,7 +87,12 @@ func WithValueLength(n int) Option {
 }
 
 // WithLogger sets the structured logger; the default is slog.Default().
-// Records carry the step, the secret ARN and the version, never a value.
+// Every record is made with the invocation's context (LogAttrs(ctx, ...)), so
+// a context-aware handler such as aws-lambda-go's lambdacontext.NewLogHandler
+// adds the Lambda request ID. Records carry the keys step, secret and
+// version, and outcome (OutcomeOK, ...), duration_ms and error where they
+// apply; never a value or the RotationToken. For an event refused as
+// invalid they carry none of its fields' text.
 func WithLogger(l *slog.Logger) Option {
 	return func(o *options) {
 		if l == nil {

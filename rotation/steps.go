@@ -3,6 +3,7 @@ package rotation
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"slices"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -208,7 +209,7 @@ func finishSecret(ctx context.Context, r *run) (string, error) {
 			if !r.isCurrent(ctx) {
 				return "", fmt.Errorf("UpdateSecretVersionStage: %w", err)
 			}
-			r.log.Warn("UpdateSecretVersionStage failed, but the version is AWSCURRENT: an earlier attempt's response was lost", "error", err.Error())
+			r.log.LogAttrs(ctx, slog.LevelWarn, "UpdateSecretVersionStage failed, but the version is AWSCURRENT: an earlier attempt's response was lost", slog.String("error", err.Error()))
 			outcome += " (confirmed after a failed response)"
 		}
 	}
@@ -278,7 +279,7 @@ func (r *run) settle(ctx context.Context) error {
 	if r.h.settle <= 0 {
 		return nil
 	}
-	r.log.Info("letting the pending value settle before the target uses it", "wait", r.h.settle)
+	r.log.LogAttrs(ctx, slog.LevelInfo, "letting the pending value settle before the target uses it", slog.Int64("delay_ms", r.h.settle.Milliseconds()))
 	select {
 	case <-ctx.Done():
 		return fmt.Errorf("settle delay: %w", ctx.Err())

@@ -45,9 +45,9 @@ func TestNoSecretInLogsOrErrors(t *testing.T) {
 	for _, step := range fixture.Steps { // late retries
 		run(step, first)
 	}
-	run(rotation.StepSet, versionWith(e.stages(), rotation.StagePrevious)) // not pending
-	run(rotation.StepSet, fixture.NewToken())                              // unknown version
-	run("bogus", first)                                                    // unknown step
+	run(rotation.StepSet, fixture.VersionWith(e.stages(), rotation.StagePrevious)) // not pending
+	run(rotation.StepSet, fixture.NewToken())                                      // unknown version
+	run("bogus", first)                                                            // unknown step
 
 	target.setErr = errors.New("target double: injected failure")
 	token := e.begin()
@@ -63,9 +63,9 @@ func TestNoSecretInLogsOrErrors(t *testing.T) {
 
 	stale := e.begin()
 	run(rotation.StepCreate, stale)
-	run(rotation.StepCreate, versionWith(e.stages(), rotation.StagePrevious)) // stale pending with a value
+	run(rotation.StepCreate, fixture.VersionWith(e.stages(), rotation.StagePrevious)) // stale pending with a value
 
-	testOnly, err := fixture.BeginRotation(t.Context(), e.sm, e.arn, false)
+	testOnly, err := e.rotate(false)
 	if err == nil {
 		run(rotation.StepTest, testOnly)
 	}
@@ -111,12 +111,17 @@ func allValues(t *testing.T, e *env) []string {
 	return values
 }
 
-// valuesOf returns every header value any version of the secret holds.
+// valuesOf returns every header value any version of the secret holds,
+// deprecated versions (without a label) included.
 func valuesOf(t *testing.T, e *env) []string {
 	t.Helper()
 	values := []string{initialValue}
-	for id := range e.stages() {
-		out, err := e.sm.GetSecretValue(t.Context(), &secretsmanager.GetSecretValueInput{SecretId: aws.String(e.arn), VersionId: aws.String(id)})
+	list, err := e.sm.ListSecretVersionIds(t.Context(), &secretsmanager.ListSecretVersionIdsInput{SecretId: aws.String(e.arn), IncludeDeprecated: aws.Bool(true)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, version := range list.Versions {
+		out, err := e.sm.GetSecretValue(t.Context(), &secretsmanager.GetSecretValueInput{SecretId: aws.String(e.arn), VersionId: version.VersionId})
 		if err != nil {
 			continue // the empty version of a rotation that has not stored a value
 		}

@@ -32,27 +32,17 @@ func (s *stageCalls) UpdateSecretVersionStage(ctx context.Context, in *secretsma
 	return s.SecretsManagerAPI.UpdateSecretVersionStage(ctx, in, optFns...)
 }
 
-func holder(stages map[string][]string, label string) []string {
-	var ids []string
-	for id, labels := range stages {
-		if slices.Contains(labels, label) {
-			ids = append(ids, id)
-		}
-	}
-	return ids
-}
-
 func TestRevokePrevious(t *testing.T) {
 	target := &finisherDouble{}
 	e := newEnv(t, initialJSON(), target, rotation.WithRevokePrevious(), noSettle())
-	old := versionWith(e.stages(), rotation.StageCurrent)
+	old := fixture.VersionWith(e.stages(), rotation.StageCurrent)
 	token := e.begin()
 	for _, step := range fixture.Steps {
 		e.mustStep(step, token)
 	}
 	stages := e.stages()
-	if got := holder(stages, rotation.StagePrevious); len(got) != 0 {
-		t.Errorf("versions %v hold AWSPREVIOUS, want none", got)
+	if got := fixture.VersionWith(stages, rotation.StagePrevious); got != "" {
+		t.Errorf("version %s holds AWSPREVIOUS, want none", got)
 	}
 	if !slices.Contains(stages[token], rotation.StageCurrent) {
 		t.Errorf("token's version holds %v, want AWSCURRENT", stages[token])
@@ -84,7 +74,7 @@ func TestRevokePrevious(t *testing.T) {
 func TestRevokePreviousAfterACrash(t *testing.T) {
 	target := &targetDouble{}
 	e := newEnv(t, initialJSON(), target, noSettle())
-	old := versionWith(e.stages(), rotation.StageCurrent)
+	old := fixture.VersionWith(e.stages(), rotation.StageCurrent)
 	token := e.begin()
 	for _, step := range fixture.Steps[:3] {
 		e.mustStep(step, token)
@@ -110,8 +100,8 @@ func TestRevokePreviousAfterACrash(t *testing.T) {
 	if err := h.Handle(t.Context(), fixture.Event(rotation.StepFinish, e.arn, token)); err != nil {
 		t.Fatalf("retry: %v", err)
 	}
-	if got := holder(e.stages(), rotation.StagePrevious); len(got) != 0 {
-		t.Errorf("after the retry versions %v hold AWSPREVIOUS, want none", got)
+	if got := fixture.VersionWith(e.stages(), rotation.StagePrevious); got != "" {
+		t.Errorf("after the retry version %s holds AWSPREVIOUS, want none", got)
 	}
 	if len(retry.moves) != 1 || aws.ToString(retry.moves[0].RemoveFromVersionId) != old || retry.moves[0].MoveToVersionId != nil {
 		t.Errorf("the retry made %d calls, want one that removes AWSPREVIOUS from %s", len(retry.moves), old)

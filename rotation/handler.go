@@ -151,7 +151,9 @@ func (h *Handler) Handle(ctx context.Context, event events.SecretsManagerSecretR
 		// name this package defines.
 		r.event = events.SecretsManagerSecretRotationEvent{Step: knownStep(event.Step)}
 		r.arn = ""
-		r.log = h.logger.With(slog.String("step", r.event.Step))
+		if r.event.Step != "" {
+			r.log = h.logger.With(slog.String("step", r.event.Step))
+		}
 		return &StepError{Step: r.event.Step, Err: err}
 	}
 	r.log = h.logger.With(slog.String("step", event.Step), slog.String("secret", event.SecretID), slog.String("version", event.ClientRequestToken))

@@ -14,11 +14,10 @@ import (
 
 // DescribeSecret implements the Secrets Manager call.
 func (s *SecretsManager) DescribeSecret(_ context.Context, in *secretsmanager.DescribeSecretInput, _ ...func(*secretsmanager.Options)) (*secretsmanager.DescribeSecretOutput, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if err := s.call(OpDescribeSecret, in.SecretId); err != nil {
+	if err := s.enter(OpDescribeSecret, in.SecretId); err != nil {
 		return nil, err
 	}
+	defer s.mu.Unlock()
 	out := &secretsmanager.DescribeSecretOutput{
 		ARN: aws.String(s.arn), Name: aws.String(s.name),
 		RotationEnabled:    aws.Bool(s.rotationEnabled),
@@ -34,11 +33,10 @@ func (s *SecretsManager) DescribeSecret(_ context.Context, in *secretsmanager.De
 // every version in one page, the unlabelled ones only with
 // IncludeDeprecated.
 func (s *SecretsManager) ListSecretVersionIds(_ context.Context, in *secretsmanager.ListSecretVersionIdsInput, _ ...func(*secretsmanager.Options)) (*secretsmanager.ListSecretVersionIdsOutput, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if err := s.call(OpListSecretVersionIDs, in.SecretId); err != nil {
+	if err := s.enter(OpListSecretVersionIDs, in.SecretId); err != nil {
 		return nil, err
 	}
+	defer s.mu.Unlock()
 	out := &secretsmanager.ListSecretVersionIdsOutput{ARN: aws.String(s.arn), Name: aws.String(s.name)}
 	for _, id := range s.order {
 		v := s.versions[id]
@@ -52,11 +50,10 @@ func (s *SecretsManager) ListSecretVersionIds(_ context.Context, in *secretsmana
 
 // GetSecretValue implements the Secrets Manager call.
 func (s *SecretsManager) GetSecretValue(_ context.Context, in *secretsmanager.GetSecretValueInput, _ ...func(*secretsmanager.Options)) (*secretsmanager.GetSecretValueOutput, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if err := s.call(OpGetSecretValue, in.SecretId); err != nil {
+	if err := s.enter(OpGetSecretValue, in.SecretId); err != nil {
 		return nil, err
 	}
+	defer s.mu.Unlock()
 	notFound := &types.ResourceNotFoundException{Message: aws.String("Secrets Manager can't find the specified secret value.")}
 	id, stage := aws.ToString(in.VersionId), aws.ToString(in.VersionStage)
 	if id == "" {
@@ -85,11 +82,10 @@ func (s *SecretsManager) GetSecretValue(_ context.Context, in *secretsmanager.Ge
 
 // PutSecretValue implements the Secrets Manager call.
 func (s *SecretsManager) PutSecretValue(_ context.Context, in *secretsmanager.PutSecretValueInput, _ ...func(*secretsmanager.Options)) (*secretsmanager.PutSecretValueOutput, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if err := s.call(OpPutSecretValue, in.SecretId); err != nil {
+	if err := s.enter(OpPutSecretValue, in.SecretId); err != nil {
 		return nil, err
 	}
+	defer s.mu.Unlock()
 	id := aws.ToString(in.ClientRequestToken)
 	if id == "" {
 		// The SDK's idempotency middleware fills in a token the caller left
@@ -125,11 +121,10 @@ func (s *SecretsManager) PutSecretValue(_ context.Context, in *secretsmanager.Pu
 
 // UpdateSecretVersionStage implements the Secrets Manager call.
 func (s *SecretsManager) UpdateSecretVersionStage(_ context.Context, in *secretsmanager.UpdateSecretVersionStageInput, _ ...func(*secretsmanager.Options)) (*secretsmanager.UpdateSecretVersionStageOutput, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if err := s.call(OpUpdateSecretVersionStage, in.SecretId); err != nil {
+	if err := s.enter(OpUpdateSecretVersionStage, in.SecretId); err != nil {
 		return nil, err
 	}
+	defer s.mu.Unlock()
 	label, to, from := aws.ToString(in.VersionStage), aws.ToString(in.MoveToVersionId), aws.ToString(in.RemoveFromVersionId)
 	invalid := func(msg string) error { return &types.InvalidParameterException{Message: aws.String(msg)} }
 	if from != "" {

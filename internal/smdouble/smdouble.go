@@ -82,7 +82,8 @@ func (s *SecretsManager) Name() string { return s.name }
 
 // SetFault makes every later call first call f with the operation's name
 // (OpDescribeSecret, ...); an error f returns is the call's result, and
-// nothing changes. nil removes the fault.
+// nothing changes. f runs outside the double's lock, so it may block to hold
+// a call while the test does something else. nil removes the fault.
 func (s *SecretsManager) SetFault(f func(op string) error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -170,15 +171,30 @@ func (s *SecretsManager) begin(token string, copyCurrent bool) error {
 	return nil
 }
 
-// call counts a call, returns its injected fault, and checks the secret ID
-// (name, ARN or partial ARN). The caller holds s.mu.
-func (s *SecretsManager) call(op string, id *string) error {
+// enter starts a call: it counts it, runs the fault outside the lock (so a
+// fault may block, holding one call while the test does something else),
+// then takes the lock and checks the secret ID (name, ARN or partial ARN).
+// On success the caller holds s.mu and must release it.
+func (s *SecretsManager) enter(op string, id *string) error {
+	s.mu.Lock()
 	s.calls[op]++
-	if s.fault != nil {
-		if err := s.fault(op); err != nil {
+	fault := s.fault
+	s.mu.Unlock()
+	if fault != nil {
+		if err := fault(op); err != nil {
 			return err
 		}
 	}
+	s.mu.Lock()
+	if err := s.check(id); err != nil {
+		s.mu.Unlock()
+		return err
+	}
+	return nil
+}
+
+// check reports ResourceNotFound unless id names the secret.
+func (s *SecretsManager) check(id *string) error {
 	sid := aws.ToString(id)
 	if sid != s.name && sid != s.arn && !(strings.HasPrefix(sid, "arn:") && strings.HasPrefix(s.arn, sid+"-") && len(s.arn) == len(sid)+7) {
 		return &types.ResourceNotFoundException{Message: aws.String("Secrets Manager can't find the specified secret.")}

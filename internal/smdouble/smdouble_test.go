@@ -329,3 +329,31 @@ func rotateSecret(ctx context.Context, sm *secretsmanager.Client, arn, token str
 	}
 	return err
 }
+
+// TestFaultMayHoldACall: a fault that blocks holds its call without
+// blocking the others, as a test of concurrent readers needs.
+func TestFaultMayHoldACall(t *testing.T) {
+	ctx := t.Context()
+	double := smdouble.New("hold", fixture.NewToken(), "value-A", time.Now)
+	entered, release := make(chan struct{}), make(chan struct{})
+	double.SetFault(func(op string) error {
+		if op == smdouble.OpDescribeSecret {
+			close(entered)
+			<-release
+		}
+		return nil
+	})
+	done := make(chan error)
+	go func() {
+		_, err := double.DescribeSecret(ctx, &secretsmanager.DescribeSecretInput{SecretId: aws.String(double.Name())})
+		done <- err
+	}()
+	<-entered
+	if _, err := double.GetSecretValue(ctx, &secretsmanager.GetSecretValueInput{SecretId: aws.String(double.Name())}); err != nil {
+		t.Fatalf("GetSecretValue while DescribeSecret is held: %v", err)
+	}
+	close(release)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+}

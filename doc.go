@@ -33,8 +33,7 @@
 //	if err != nil {
 //		log.Fatal(err)
 //	}
-//	handler, err := rotation.NewHandler(secretsmanager.NewFromConfig(cfg), target,
-//		rotation.WithExpectedSecret("origin-verify"))
+//	handler, err := rotation.NewHandler(secretsmanager.NewFromConfig(cfg), "origin-verify", target)
 //	if err != nil {
 //		log.Fatal(err)
 //	}

@@ -57,7 +57,7 @@ func TestVerifierAgainstMoto(t *testing.T) {
 		t.Fatal(err)
 	}
 	quiet := slog.New(slog.DiscardHandler)
-	rotator, err := rotation.NewHandler(sm, acceptAll{}, rotation.WithLogger(quiet), rotation.WithSettleDelay(0))
+	rotator, err := rotation.NewHandler(sm, arn, acceptAll{}, rotation.WithLogger(quiet), rotation.WithSettleDelay(0))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -31,7 +31,7 @@ func ExampleNewOriginHeader() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	handler, err := rotation.NewHandler(secretsmanager.NewFromConfig(cfg), target)
+	handler, err := rotation.NewHandler(secretsmanager.NewFromConfig(cfg), "origin-verify", target)
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -111,7 +111,7 @@ func (e *motoEnv) handler(t *testing.T, api cloudfront.API, dists []cloudfront.D
 	if err != nil {
 		t.Fatal(err)
 	}
-	h, err := rotation.NewHandler(e.sm, target, rotation.WithLogger(quiet), rotation.WithSettleDelay(0))
+	h, err := rotation.NewHandler(e.sm, e.arn, target, rotation.WithLogger(quiet), rotation.WithSettleDelay(0))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,13 +7,14 @@
 // invokes it four times per rotation, once per step: createSecret stores a new
 // random value as AWSPENDING, setSecret asks a Target to start using it,
 // testSecret waits until the Target confirms it is in effect, and finishSecret
-// makes it AWSCURRENT. Every step starts with the checks of AWS's rotation
+// asks the Target once more and only then makes it AWSCURRENT. Every step starts with the checks of AWS's rotation
 // template and can be re-run at any time, as Secrets Manager does when a
 // rotation fails. The Target interface is the plug-in point; the cloudfront
 // package provides the one for CloudFront origin custom headers.
 //
 // Values never appear in errors or log records; target requests carry them as
-// Value, which prints as [REDACTED].
+// Value, which prints as [REDACTED] wherever fmt, slog or encoding/json ask it
+// how to print (see Value for the two places they do not).
 //
 // # IAM permissions
 //
@@ -35,8 +36,8 @@
 // as a JSON string under "HEADERVALUE" (WithJSONKey, WithPlainValue),
 // generates DefaultValueLength (64) letters and digits, waits
 // DefaultSettleDelay (10 s) in setSecret (WithSettleDelay(0) does not wait),
-// logs to slog.Default() and accepts events for any secret (name the one it
-// rotates with WithExpectedSecret).
+// and logs to slog.Default(). It refuses events for any secret but the one
+// named in NewHandler (ErrSecretMismatch).
 //
 // How rotation works: https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotate-secrets_lambda-functions.html
 package rotation

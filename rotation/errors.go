@@ -10,12 +10,13 @@ import (
 // Conditions a caller can branch on with errors.Is. Handle wraps them in a
 // *StepError, which adds the step, the secret and the version.
 var (
-	// ErrInvalidEvent: the event lacks a field, or a field is out of bounds.
+	// ErrInvalidEvent: the event lacks a field, a field is out of bounds, or
+	// Step, SecretId or ClientRequestToken is not printable ASCII.
 	ErrInvalidEvent = errors.New("invalid rotation event")
 	// ErrUnknownStep: the event's Step is not one of the four steps.
 	ErrUnknownStep = errors.New("unknown rotation step")
 	// ErrSecretMismatch: the event is for a secret other than the one the
-	// handler was configured with (WithExpectedSecret).
+	// handler was made for (NewHandler's secretID).
 	ErrSecretMismatch = errors.New("event is for another secret")
 	// ErrRotationDisabled: the secret does not have rotation enabled.
 	ErrRotationDisabled = errors.New("rotation is not enabled on the secret")
@@ -31,6 +32,15 @@ var (
 	// ErrNoPendingValue: a step that needs the pending value (setSecret,
 	// finishSecret) ran before createSecret stored one.
 	ErrNoPendingValue = errors.New("the pending version has no value yet (createSecret has not stored one)")
+	// ErrNotInEffect: finishSecret asked the Target (TestSecret, ConfigOnly
+	// false) whether the pending value is in effect, and it is not: setSecret
+	// and testSecret have not run, or not to the end, for this version.
+	// finishSecret changed nothing. The error also wraps the Target's.
+	ErrNotInEffect = errors.New("the target does not confirm that the pending value is in effect")
+	// ErrRevokePrevious: with WithRevokePrevious, AWSCURRENT has moved but
+	// AWSPREVIOUS could not be removed from the old version. A retry of
+	// finishSecret removes it.
+	ErrRevokePrevious = errors.New("could not remove AWSPREVIOUS from the old version")
 	// ErrMalformedSecret: a secret version does not hold a value in the
 	// configured format (WithJSONKey, WithPlainValue).
 	ErrMalformedSecret = secretvalue.ErrMalformed
@@ -44,16 +54,25 @@ var (
 // StepError is the error Handle returns. Lambda reports its type name,
 // StepError, as errorType in CloudWatch.
 type StepError struct {
+	// Step is the event's Step; "" when the event was refused as invalid and
+	// its Step is not one of the four.
 	Step string
 	// SecretARN is the secret's ARN, or the event's SecretId when the secret
-	// could not be described.
+	// could not be described; "" for an invalid event.
 	SecretARN string
-	// VersionID is the event's ClientRequestToken.
+	// VersionID is the event's ClientRequestToken; "" for an invalid event.
 	VersionID string
 	Err       error
 }
 
 func (e *StepError) Error() string {
+	if e.SecretARN == "" && e.VersionID == "" {
+		step := e.Step
+		if step == "" {
+			step = "event"
+		}
+		return fmt.Sprintf("rotation: %s refused: %v", step, e.Err)
+	}
 	return fmt.Sprintf("rotation: %s %s (version %s): %v", e.Step, e.SecretARN, e.VersionID, e.Err)
 }
 

@@ -38,7 +38,7 @@ func ExampleNewHandler() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	handler, err := rotation.NewHandler(sm, loggingTarget{}, rotation.WithPlainValue(), rotation.WithGenerator(gen))
+	handler, err := rotation.NewHandler(sm, "origin-verify", loggingTarget{}, rotation.WithPlainValue(), rotation.WithGenerator(gen))
 	if err != nil {
 		log.Fatal(err)
 	}

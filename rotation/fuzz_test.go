@@ -14,7 +14,8 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 
 	"github.com/originlock/originlock/internal/clocktest"
-	"github.com/originlock/originlock/internal/simulation"
+	"github.com/originlock/originlock/internal/fixture"
+	"github.com/originlock/originlock/internal/smdouble"
 	"github.com/originlock/originlock/rotation"
 )
 
@@ -24,7 +25,7 @@ const (
 )
 
 // fuzzOps are the Secrets Manager calls the handler makes.
-var fuzzOps = []string{"DescribeSecret", "GetSecretValue", "PutSecretValue", "UpdateSecretVersionStage"}
+var fuzzOps = []string{smdouble.OpDescribeSecret, smdouble.OpGetSecretValue, smdouble.OpPutSecretValue, smdouble.OpUpdateSecretVersionStage}
 
 // printableLike replaces what the handler's messages replace.
 func printableLike(s string) string {
@@ -50,10 +51,10 @@ func FuzzHandle(f *testing.F) {
 	f.Add("", "s", strings.Repeat("t", 32), "", uint8(0))
 	f.Add(rotation.StepFinish, "\x00", strings.Repeat("\xff", 40), "x", uint8(0))
 	f.Add(rotation.StepTest, strings.Repeat("a", 2049), fuzzPendingID, strings.Repeat("r", 4097), uint8(0b1000_0010))
-	f.Add("createSecret", "arn:aws:secretsmanager:us-east-1:123456789012:secret:fuzz-secret", fuzzCurrentID, "", uint8(0b1111_0000))
+	f.Add(rotation.StepCreate, "arn:aws:secretsmanager:us-east-1:123456789012:secret:fuzz-secret", fuzzCurrentID, "", uint8(0b1111_0000))
 	f.Fuzz(func(t *testing.T, step, secretID, token, rotationToken string, mode uint8) {
 		clock := clocktest.New(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
-		sm := simulation.NewSecretsManager("fuzz-secret", fuzzCurrentID, `{"HEADERVALUE":"initial-value-0123456789abcdefghijklmnopqrstuvwxyzABCDEF","owner":"x"}`, clock.Now)
+		sm := smdouble.New("fuzz-secret", fuzzCurrentID, `{"HEADERVALUE":"initial-value-0123456789abcdefghijklmnopqrstuvwxyzABCDEF","owner":"x"}`, clock.Now)
 		if err := sm.BeginRotation(fuzzPendingID); err != nil {
 			t.Fatal(err)
 		}
@@ -67,12 +68,12 @@ func FuzzHandle(f *testing.F) {
 			token = fuzzPendingID
 		}
 		if mode&8 != 0 {
-			step = fixtureSteps[int(mode>>4)%len(fixtureSteps)]
+			step = fixture.Steps[int(mode>>4)%len(fixture.Steps)]
 		}
 		// A marked RotationToken: no fixed text of the handler contains it.
 		rotationToken = "RT~" + rotationToken + "~TR"
 		var logs bytes.Buffer
-		h, err := rotation.NewHandler(sm, &targetDouble{}, rotation.WithLogger(slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))),
+		h, err := rotation.NewHandler(sm, "fuzz-secret", &targetDouble{}, rotation.WithLogger(slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))),
 			rotation.WithClock(clock), rotation.WithSettleDelay(0))
 		if err != nil {
 			t.Fatal(err)
@@ -84,8 +85,8 @@ func FuzzHandle(f *testing.F) {
 		for _, op := range fuzzOps {
 			calls += sm.Calls(op)
 		}
-		invalid := secretID == "" || len(secretID) > 2048 || len(token) < 32 || len(token) > 64 || len(rotationToken) > 4096 ||
-			printableLike(secretID) != secretID || printableLike(token) != token
+		invalid := step == "" || len(step) > 64 || secretID == "" || len(secretID) > 2048 || len(token) < 32 || len(token) > 64 || len(rotationToken) > 4096 ||
+			printableLike(step) != step || printableLike(secretID) != secretID || printableLike(token) != token
 		known := step == rotation.StepCreate || step == rotation.StepSet || step == rotation.StepTest || step == rotation.StepFinish
 		switch {
 		case invalid && !errors.Is(err, rotation.ErrInvalidEvent):
@@ -127,5 +128,3 @@ func FuzzHandle(f *testing.F) {
 		}
 	})
 }
-
-var fixtureSteps = []string{rotation.StepCreate, rotation.StepSet, rotation.StepTest, rotation.StepFinish}

@@ -27,11 +27,13 @@ const (
 	StagePrevious = "AWSPREVIOUS"
 )
 
-// Event field bounds, from the Secrets Manager API reference.
+// Event field bounds, from the Secrets Manager API reference (the Step bound
+// is ours: the longest step name is 12 bytes).
 const (
 	maxSecretIDLength      = 2048
 	minTokenLength         = 32
 	maxTokenLength         = 64
+	maxStepLength          = 64
 	maxRotationTokenLength = 4096
 )
 
@@ -46,23 +48,35 @@ type SecretsManagerAPI interface {
 
 var _ SecretsManagerAPI = (*secretsmanager.Client)(nil)
 
-// Handler runs the Secrets Manager rotation protocol against a Target. Wire
-// its Handle method to lambda.Start. A Handler is safe for concurrent use.
+// Handler runs the Secrets Manager rotation protocol for one secret against
+// a Target. Wire its Handle method to lambda.Start. A Handler is safe for
+// concurrent use.
 type Handler struct {
 	sm     SecretsManagerAPI
 	target Target
+	// secretID is the secret the handler serves: a name, full ARN or partial
+	// ARN.
+	secretID string
 	// options as configured, with gen always set.
 	options
 }
 
-// NewHandler returns a Handler that rotates secrets with sm and applies each
-// new value to target. By default values are 64 random letters and digits,
-// stored under the JSON key "HEADERVALUE"; see the options.
-func NewHandler(sm SecretsManagerAPI, target Target, opts ...Option) (*Handler, error) {
-	if sm == nil {
+// NewHandler returns a Handler that rotates the secret secretID (its name,
+// full ARN or partial ARN) with sm and applies each new value to target. It
+// refuses events for any other secret (ErrSecretMismatch) before it reads a
+// value, so a rotation function attached to the wrong secret cannot push
+// that secret's value into the target. By default values are 64 random
+// letters and digits, stored under the JSON key "HEADERVALUE"; see the
+// options.
+func NewHandler(sm SecretsManagerAPI, secretID string, target Target, opts ...Option) (*Handler, error) {
+	switch {
+	case sm == nil:
 		return nil, errors.New("rotation: nil Secrets Manager client")
-	}
-	if target == nil {
+	case secretID == "":
+		return nil, errors.New("rotation: empty secret ID: name the secret this handler rotates (name, full ARN or partial ARN)")
+	case len(secretID) > maxSecretIDLength || !isPrintable(secretID):
+		return nil, fmt.Errorf("rotation: secret ID is not a secret name or ARN (want 1 to %d printable ASCII characters)", maxSecretIDLength)
+	case target == nil:
 		return nil, errors.New("rotation: nil Target")
 	}
 	o := defaultOptions()
@@ -79,52 +93,89 @@ func NewHandler(sm SecretsManagerAPI, target Target, opts ...Option) (*Handler, 
 		}
 		o.gen = gen
 	}
-	return &Handler{sm: sm, target: target, options: o}, nil
+	return &Handler{sm: sm, target: target, secretID: secretID, options: o}, nil
 }
 
 // Handle runs the step the event names. It is the function to pass to
 // lambda.Start.
 //
-// Every step first checks the secret as AWS's rotation template does: rotation
-// must be enabled and the event's token must name a version of the secret. If
-// that version is already AWSCURRENT the step succeeds without doing anything
-// (a late retry); if it is not AWSPENDING the step fails. Each step can be run
-// again at any time and reaches the same state; see the step functions for
-// what each does on a repeat.
+// It first checks the event's fields, before it logs or calls anything: Step,
+// SecretId and ClientRequestToken must be printable ASCII (as AWS's rotation
+// template requires, against log injection) and within Secrets Manager's
+// bounds, or Handle returns ErrInvalidEvent and logs none of their text.
+// Every step then checks the secret as AWS's rotation template does: it must
+// be the handler's secret, rotation must be enabled and the event's token
+// must name a version of the secret. If that version is already AWSCURRENT
+// the step succeeds without doing anything (a late retry); if it is not
+// AWSPENDING the step fails. Each step can be run again at any time and
+// reaches the same state; see the step functions for what each does on a
+// repeat.
 //
 // Errors are *StepError values wrapping the conditions declared in this
 // package, SDK errors, or the Target's errors. They never contain a secret
 // value or the event's RotationToken. A panic in a step is recovered, logged
 // with its stack, and returned as ErrPanic.
 func (h *Handler) Handle(ctx context.Context, event events.SecretsManagerSecretRotationEvent) (err error) {
-	r := &run{h: h, event: event, arn: event.SecretID}
-	r.log = h.logger.With("step", r.safeStep(), "secret", printable(event.SecretID, maxSecretIDLength), "version", printable(event.ClientRequestToken, maxTokenLength))
-	start := time.Now()
+	start := h.clock.Now()
+	obsStep := knownStep(event.Step)
+	if obsStep == "" {
+		obsStep = stepUnknown
+	}
+	if h.observer != nil {
+		h.observer.ObserveStepStart(ctx, StepStartEvent{Step: obsStep})
+	}
+	r := &run{h: h, event: event, arn: event.SecretID, log: h.logger}
 	defer func() {
 		if p := recover(); p != nil {
 			// The panic value may hold anything, values included: log its type and
 			// the stack (which shows no string contents), never the value.
-			r.log.Error("rotation step panicked", "panic_type", fmt.Sprintf("%T", p), "stack", string(debug.Stack()))
+			r.log.LogAttrs(ctx, slog.LevelError, "rotation step panicked", slog.String("panic_type", fmt.Sprintf("%T", p)), slog.String("stack", string(debug.Stack())))
 			err = r.fail(ErrPanic)
 		}
-		if err != nil {
-			r.log.Error("rotation step failed", "error", err.Error(), "duration", time.Since(start))
+		d := h.clock.Now().Sub(start)
+		outcome := OutcomeOK
+		switch {
+		case err != nil:
+			outcome = OutcomeFailed
+			r.log.LogAttrs(ctx, slog.LevelError, "rotation step failed", slog.String("outcome", outcome), slog.String("error", err.Error()), durationMS(d))
+		case r.alreadyCurrent:
+			outcome = OutcomeAlreadyCurrent
+		}
+		if h.observer != nil {
+			h.observer.ObserveStepEnd(ctx, StepEndEvent{Step: obsStep, Outcome: outcome, Duration: d, Err: err})
 		}
 	}()
 
 	if err := validateEvent(event); err != nil {
-		return r.fail(err)
+		// Nothing of the event reaches the record or the error but a step
+		// name this package defines.
+		r.event = events.SecretsManagerSecretRotationEvent{Step: knownStep(event.Step)}
+		r.arn = ""
+		if r.event.Step != "" {
+			r.log = h.logger.With(slog.String("step", r.event.Step))
+		}
+		return &StepError{Step: r.event.Step, Err: err}
 	}
+	r.log = h.logger.With(slog.String("step", event.Step), slog.String("secret", event.SecretID), slog.String("version", event.ClientRequestToken))
 	step, ok := steps[event.Step]
 	if !ok {
 		return r.fail(fmt.Errorf("%w (want %s, %s, %s or %s)", ErrUnknownStep, StepCreate, StepSet, StepTest, StepFinish))
 	}
-	outcome, err := step(ctx, r)
+	what, err := step(ctx, r)
 	if err != nil {
 		return r.fail(err)
 	}
-	r.log.Info("rotation step done", "outcome", outcome, "duration", time.Since(start))
+	outcome := OutcomeOK
+	if r.alreadyCurrent {
+		outcome = OutcomeAlreadyCurrent
+	}
+	r.log.LogAttrs(ctx, slog.LevelInfo, "rotation step done", slog.String("outcome", outcome), slog.String("detail", what), durationMS(h.clock.Now().Sub(start)))
 	return nil
+}
+
+// durationMS is the log attribute for a duration, in milliseconds.
+func durationMS(d time.Duration) slog.Attr {
+	return slog.Int64("duration_ms", d.Milliseconds())
 }
 
 // stepFunc runs one step and says in a few words what it did.
@@ -144,49 +195,52 @@ type run struct {
 	// arn is the secret's ARN once described, the event's SecretId before.
 	arn string
 	log *slog.Logger
+	// alreadyCurrent: the preamble found the event's version AWSCURRENT (a
+	// late retry).
+	alreadyCurrent bool
 }
 
 func (r *run) fail(err error) error {
-	return &StepError{Step: r.safeStep(), SecretARN: printable(r.arn, maxSecretIDLength), VersionID: printable(r.event.ClientRequestToken, maxTokenLength), Err: err}
+	return &StepError{Step: r.event.Step, SecretARN: r.arn, VersionID: r.event.ClientRequestToken, Err: err}
 }
 
-// safeStep is the event's Step, bounded for logs and errors.
-func (r *run) safeStep() string { return printable(r.event.Step, 32) }
+// knownStep returns step if it is one of the four, else "".
+func knownStep(step string) string {
+	if _, ok := steps[step]; ok {
+		return step
+	}
+	return ""
+}
 
+// validateEvent checks the fields in an order that never reads past a bound.
+// Its messages name the field and its length, never its content.
 func validateEvent(e events.SecretsManagerSecretRotationEvent) error {
-	switch {
-	case e.SecretID == "":
-		return fmt.Errorf("%w: SecretId is empty", ErrInvalidEvent)
-	case len(e.SecretID) > maxSecretIDLength:
-		return fmt.Errorf("%w: SecretId is %d bytes, more than %d", ErrInvalidEvent, len(e.SecretID), maxSecretIDLength)
-	case len(e.ClientRequestToken) < minTokenLength || len(e.ClientRequestToken) > maxTokenLength:
-		return fmt.Errorf("%w: ClientRequestToken is %d bytes, want %d to %d", ErrInvalidEvent, len(e.ClientRequestToken), minTokenLength, maxTokenLength)
-	case len(e.RotationToken) > maxRotationTokenLength:
+	fields := []struct {
+		name     string
+		value    string
+		min, max int
+	}{
+		{"Step", e.Step, 1, maxStepLength},
+		{"SecretId", e.SecretID, 1, maxSecretIDLength},
+		{"ClientRequestToken", e.ClientRequestToken, minTokenLength, maxTokenLength},
+	}
+	for _, f := range fields {
+		switch {
+		case f.value == "":
+			return fmt.Errorf("%w: %s is empty", ErrInvalidEvent, f.name)
+		case len(f.value) < f.min || len(f.value) > f.max:
+			return fmt.Errorf("%w: %s is %d bytes, want %d to %d", ErrInvalidEvent, f.name, len(f.value), f.min, f.max)
+		case !isPrintable(f.value):
+			return fmt.Errorf("%w: %s has characters that are not printable ASCII (want ^[ -~]+$)", ErrInvalidEvent, f.name)
+		}
+	}
+	if len(e.RotationToken) > maxRotationTokenLength {
 		return fmt.Errorf("%w: RotationToken is %d bytes, more than %d", ErrInvalidEvent, len(e.RotationToken), maxRotationTokenLength)
-	case !isPrintable(e.SecretID) || !isPrintable(e.ClientRequestToken):
-		return fmt.Errorf("%w: SecretId or ClientRequestToken has non-printable characters", ErrInvalidEvent)
 	}
 	return nil
 }
 
-// printable shortens s to max bytes and replaces what is not printable ASCII,
-// so a hostile event cannot flood or garble an error message.
-func printable(s string, max int) string {
-	if isPrintable(s) && len(s) <= max {
-		return s
-	}
-	b := []byte(s)
-	if len(b) > max {
-		b = append(b[:max:max], "..."...)
-	}
-	for i, c := range b {
-		if c < 0x20 || c > 0x7e {
-			b[i] = '?'
-		}
-	}
-	return string(b)
-}
-
+// isPrintable reports whether s matches ^[ -~]*$.
 func isPrintable(s string) bool {
 	for i := 0; i < len(s); i++ {
 		if s[i] < 0x20 || s[i] > 0x7e {

@@ -1,3 +1,12 @@
+// The tests of this package are in package rotation_test, and must stay
+// there: they build on internal/fixture, which imports rotation (for its
+// step and stage constants and the value generator the demo and the bench
+// share), so in package rotation they would form an import cycle
+// (rotation -> fixture -> rotation). Being outside also keeps them honest:
+// they reach the Handler only through its exported API, as a user's Target
+// and Lambda main do; there are no test-only exports to move into an
+// export_test.go (WithClock, the one option tests lean on, is also used by
+// the simulation and the bench).
 package rotation_test
 
 import (
@@ -16,6 +25,7 @@ import (
 	"github.com/originlock/originlock/internal/clocktest"
 	"github.com/originlock/originlock/internal/fixture"
 	"github.com/originlock/originlock/internal/motoserver"
+	"github.com/originlock/originlock/internal/smdouble"
 	"github.com/originlock/originlock/rotation"
 )
 
@@ -72,13 +82,26 @@ func (d *finisherDouble) FinishSecret(_ context.Context, req rotation.FinishSecr
 	return rotation.FinishSecretResponse{}, nil
 }
 
-// env is a secret in the shared moto server with a handler wired to a target
-// double. Its logs are captured.
+// secretsManager is what the tests call where the secret lives: the
+// handler's calls, and listing every version (deprecated ones included) to
+// search them all for leaks.
+type secretsManager interface {
+	rotation.SecretsManagerAPI
+	ListSecretVersionIds(ctx context.Context, in *secretsmanager.ListSecretVersionIdsInput, optFns ...func(*secretsmanager.Options)) (*secretsmanager.ListSecretVersionIdsOutput, error)
+}
+
+// env is a secret with a handler wired to a target double, its logs
+// captured. The secret lives in the shared moto server, or, under -short,
+// in the Secrets Manager test double (internal/smdouble), which
+// TestDoubleMatchesMoto checks against moto: so "go test -short" runs the
+// whole state machine without moto_server.
 type env struct {
-	t       *testing.T
-	sm      *secretsmanager.Client
-	name    string
-	arn     string
+	t    *testing.T
+	sm   secretsManager
+	name string
+	arn  string
+	// rotate begins a rotation as RotateSecret does and returns its token.
+	rotate  func(immediately bool) (string, error)
 	target  rotation.Target
 	handler *rotation.Handler
 	logs    *bytes.Buffer
@@ -88,21 +111,37 @@ type env struct {
 
 func newEnv(t *testing.T, secretString string, target rotation.Target, opts ...rotation.Option) *env {
 	t.Helper()
-	moto := motoserver.Shared(t)
-	sm := secretsmanager.NewFromConfig(moto.AWSConfigForTest(t))
 	// The suffix keeps names apart when the tests run more than once (-count).
 	name := "originlock/" + strings.ReplaceAll(t.Name(), "/", "-") + "-" + fixture.NewToken()[:8]
-	arn, err := fixture.CreateSecret(t.Context(), sm, name, secretString)
-	if err != nil {
-		t.Fatal(err)
+	e := &env{t: t, name: name, target: target, logs: &bytes.Buffer{}}
+	if testing.Short() {
+		d := smdouble.New(name, fixture.NewToken(), secretString, time.Now)
+		e.sm, e.arn = d, d.ARN()
+		e.rotate = func(immediately bool) (string, error) {
+			token := fixture.NewToken()
+			if immediately {
+				return token, d.BeginRotation(token)
+			}
+			return token, d.BeginTestRotation(token)
+		}
+	} else {
+		moto := motoserver.Shared(t)
+		sm := secretsmanager.NewFromConfig(moto.AWSConfigForTest(t))
+		arn, err := fixture.CreateSecret(t.Context(), sm, name, secretString)
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.sm, e.arn = sm, arn
+		e.rotate = func(immediately bool) (string, error) {
+			return fixture.BeginRotation(t.Context(), sm, arn, immediately)
+		}
 	}
-	if target == nil {
-		target = &targetDouble{}
+	if e.target == nil {
+		e.target = &targetDouble{}
 	}
-	e := &env{t: t, sm: sm, name: name, arn: arn, target: target, logs: &bytes.Buffer{}}
-	logger := slog.New(slog.NewJSONHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	logger := slog.New(requestIDHandler{slog.NewJSONHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug})})
 	e.clock = clocktest.New(time.Now())
-	h, err := rotation.NewHandler(sm, target, append([]rotation.Option{rotation.WithLogger(logger), rotation.WithClock(e.clock)}, opts...)...)
+	h, err := rotation.NewHandler(e.sm, e.arn, e.target, append([]rotation.Option{rotation.WithLogger(logger), rotation.WithClock(e.clock)}, opts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -119,7 +158,7 @@ func noSettle() rotation.Option { return rotation.WithSettleDelay(0) }
 // begin starts a rotation as RotateSecret does and returns its token.
 func (e *env) begin() string {
 	e.t.Helper()
-	token, err := fixture.BeginRotation(e.t.Context(), e.sm, e.arn, true)
+	token, err := e.rotate(true)
 	if err != nil {
 		e.t.Fatal(err)
 	}

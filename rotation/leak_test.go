@@ -17,15 +17,18 @@ const leakRotationToken = "LEAK-CANARY-rotation-token-9f8e7d6c5b4a"
 
 // TestNoSecretInLogsOrErrors drives the handler through success, every
 // refusal, a failing target and a panicking one, then searches everything it
-// logged and every error it returned for a value or the RotationToken.
+// logged, every error it returned and every Observer event for a value or
+// the RotationToken, and checks that every record carries the request ID.
 func TestNoSecretInLogsOrErrors(t *testing.T) {
 	target := &finisherDouble{}
-	e := newEnv(t, initialJSON(), target)
+	obs := &observerDouble{}
+	e := newEnv(t, initialJSON(), target, rotation.WithObserver(obs))
 	var errs []string
+	ctx := lambdaContext(t, "req-leak")
 	run := func(step, token string) {
 		ev := fixture.Event(step, e.arn, token)
 		ev.RotationToken = leakRotationToken
-		if err := e.handler.Handle(t.Context(), ev); err != nil {
+		if err := e.handler.Handle(ctx, ev); err != nil {
 			errs = append(errs, err.Error(), stringOf(err))
 		}
 	}
@@ -42,9 +45,9 @@ func TestNoSecretInLogsOrErrors(t *testing.T) {
 	for _, step := range fixture.Steps { // late retries
 		run(step, first)
 	}
-	run(rotation.StepSet, versionWith(e.stages(), rotation.StagePrevious)) // not pending
-	run(rotation.StepSet, fixture.NewToken())                              // unknown version
-	run("bogus", first)                                                    // unknown step
+	run(rotation.StepSet, fixture.VersionWith(e.stages(), rotation.StagePrevious)) // not pending
+	run(rotation.StepSet, fixture.NewToken())                                      // unknown version
+	run("bogus", first)                                                            // unknown step
 
 	target.setErr = errors.New("target double: injected failure")
 	token := e.begin()
@@ -60,9 +63,9 @@ func TestNoSecretInLogsOrErrors(t *testing.T) {
 
 	stale := e.begin()
 	run(rotation.StepCreate, stale)
-	run(rotation.StepCreate, versionWith(e.stages(), rotation.StagePrevious)) // stale pending with a value
+	run(rotation.StepCreate, fixture.VersionWith(e.stages(), rotation.StagePrevious)) // stale pending with a value
 
-	testOnly, err := fixture.BeginRotation(t.Context(), e.sm, e.arn, false)
+	testOnly, err := e.rotate(false)
 	if err == nil {
 		run(rotation.StepTest, testOnly)
 	}
@@ -72,6 +75,16 @@ func TestNoSecretInLogsOrErrors(t *testing.T) {
 	}
 	if !strings.Contains(e.logs.String(), "panicked") {
 		t.Fatal("the panic path did not run")
+	}
+	for _, end := range obs.ends {
+		if end.Err != nil {
+			errs = append(errs, end.Err.Error())
+		}
+	}
+	for _, rec := range records(t, e.logs) {
+		if rec["requestId"] != "req-leak" {
+			t.Errorf("record %q has no request ID", rec["msg"])
+		}
 	}
 	haystack := e.logs.String() + "\n" + strings.Join(errs, "\n")
 	secrets := append(allValues(t, e), leakRotationToken)
@@ -87,21 +100,34 @@ func pendingValue(t *testing.T, e *env, token string) string {
 	return decode(t, e.pendingOrCurrent(token))["HEADERVALUE"].(string)
 }
 
-// allValues returns every header value any version of the secret holds.
+// allValues returns every header value any version of the secret holds,
+// and fails the test unless three rotations' worth are there.
 func allValues(t *testing.T, e *env) []string {
 	t.Helper()
+	values := valuesOf(t, e)
+	if len(values) < 4 {
+		t.Fatalf("found %d values, want the initial one and three rotations' worth", len(values))
+	}
+	return values
+}
+
+// valuesOf returns every header value any version of the secret holds,
+// deprecated versions (without a label) included.
+func valuesOf(t *testing.T, e *env) []string {
+	t.Helper()
 	values := []string{initialValue}
-	for id := range e.stages() {
-		out, err := e.sm.GetSecretValue(t.Context(), &secretsmanager.GetSecretValueInput{SecretId: aws.String(e.arn), VersionId: aws.String(id)})
+	list, err := e.sm.ListSecretVersionIds(t.Context(), &secretsmanager.ListSecretVersionIdsInput{SecretId: aws.String(e.arn), IncludeDeprecated: aws.Bool(true)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, version := range list.Versions {
+		out, err := e.sm.GetSecretValue(t.Context(), &secretsmanager.GetSecretValueInput{SecretId: aws.String(e.arn), VersionId: version.VersionId})
 		if err != nil {
 			continue // the empty version of a rotation that has not stored a value
 		}
 		if v, ok := decode(t, aws.ToString(out.SecretString))["HEADERVALUE"].(string); ok {
 			values = append(values, v)
 		}
-	}
-	if len(values) < 4 {
-		t.Fatalf("found %d values, want the initial one and three rotations' worth", len(values))
 	}
 	return values
 }

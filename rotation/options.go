@@ -23,15 +23,16 @@ type Clock = clock.Clock
 type Option func(*options)
 
 type options struct {
-	format   secretvalue.Format
-	gen      Generator
-	length   int
-	logger   *slog.Logger
-	expected string
-	settle   time.Duration
-	clock    Clock
-	observer Observer
-	errs     []error
+	format secretvalue.Format
+	gen    Generator
+	length int
+	logger *slog.Logger
+	settle time.Duration
+	// revokePrevious: WithRevokePrevious.
+	revokePrevious bool
+	clock          Clock
+	observer       Observer
+	errs           []error
 }
 
 func defaultOptions() options {
@@ -92,26 +93,18 @@ func WithValueLength(n int) Option {
 }
 
 // WithLogger sets the structured logger; the default is slog.Default().
-// Records carry the step, the secret ARN and the version, never a value.
+// Every record is made with the invocation's context (LogAttrs(ctx, ...)), so
+// a context-aware handler such as aws-lambda-go's lambdacontext.NewLogHandler
+// adds the Lambda request ID. Records carry the keys step, secret and
+// version, and outcome (OutcomeOK, ...), duration_ms and error where they
+// apply; never a value or the RotationToken. For an event refused as
+// invalid they carry none of its fields' text.
 func WithLogger(l *slog.Logger) Option {
 	return func(o *options) {
 		if l == nil {
 			o.errs = append(o.errs, errors.New("rotation: WithLogger: nil logger"))
 		}
 		o.logger = l
-	}
-}
-
-// WithExpectedSecret makes the handler refuse (ErrSecretMismatch) events for
-// any secret but id, which may be the secret's name, full ARN or partial ARN.
-// A rotation function wired to the wrong secret then fails before it reads a
-// value, instead of pushing that secret to CloudFront.
-func WithExpectedSecret(id string) Option {
-	return func(o *options) {
-		if id == "" {
-			o.errs = append(o.errs, errors.New("rotation: WithExpectedSecret: empty secret ID"))
-		}
-		o.expected = id
 	}
 }
 
@@ -134,6 +127,23 @@ func WithSettleDelay(d time.Duration) Option {
 		}
 		o.settle = d
 	}
+}
+
+// WithRevokePrevious is the emergency mode for a leaked value: finishSecret,
+// right after it moves AWSCURRENT, removes AWSPREVIOUS from the old version,
+// so verifiers that accept AWSPREVIOUS for a grace window (the authorizer
+// package) stop accepting the old value at their next read instead of at
+// the end of the grace. It is safe because finishSecret moves AWSCURRENT only
+// once the Target has confirmed the new value is in effect; edges that still
+// send the old value during CloudFront's propagation are refused, which is
+// the point in an incident. Rotate twice to revoke both the current and the
+// previous value. A retry of finishSecret after a crash between the move and
+// the removal removes the label; later retries change nothing. The rotation
+// role already has the permission it needs
+// (secretsmanager:UpdateSecretVersionStage). The example rotation function
+// turns it on with REVOKE_PREVIOUS=true.
+func WithRevokePrevious() Option {
+	return func(o *options) { o.revokePrevious = true }
 }
 
 // WithClock replaces the system clock, for tests and simulations.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"slices"
 	"strings"
 
@@ -37,8 +38,8 @@ func (r *run) begin(ctx context.Context) (state *secretState, current bool, err 
 		return nil, false, fmt.Errorf("DescribeSecret: %w", err)
 	}
 	r.arn = aws.ToString(out.ARN)
-	if r.h.expected != "" && !sameSecret(r.h.expected, r.arn, aws.ToString(out.Name)) {
-		return nil, false, fmt.Errorf("%w: the handler serves %s", ErrSecretMismatch, r.h.expected)
+	if !sameSecret(r.h.secretID, r.arn, aws.ToString(out.Name)) {
+		return nil, false, fmt.Errorf("%w: the handler serves %s", ErrSecretMismatch, r.h.secretID)
 	}
 	if !aws.ToBool(out.RotationEnabled) {
 		return nil, false, ErrRotationDisabled
@@ -50,6 +51,7 @@ func (r *run) begin(ctx context.Context) (state *secretState, current bool, err 
 	case !ok:
 		return nil, false, ErrUnknownVersion
 	case slices.Contains(labels, StageCurrent):
+		r.alreadyCurrent = true
 		return state, true, nil
 	case !slices.Contains(labels, StagePending):
 		return nil, false, r.stalePending(ctx, state)
@@ -162,7 +164,7 @@ func (r *run) values(ctx context.Context, state *secretState) (values, error) {
 func (r *run) optionalValue(ctx context.Context, stage string) (Value, bool, error) {
 	v, ok, err := r.value(ctx, "", stage)
 	if errors.Is(err, ErrMalformedSecret) {
-		r.log.Warn("secret version is not in the configured format; the target gets no value for it", "stage", stage, "error", err.Error())
+		r.log.LogAttrs(ctx, slog.LevelWarn, "secret version is not in the configured format; the target gets no value for it", slog.String("stage", stage), slog.String("error", err.Error()))
 		return "", true, nil
 	}
 	return v, ok, err

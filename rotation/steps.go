@@ -3,6 +3,7 @@ package rotation
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"slices"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -141,10 +142,24 @@ func testSecret(ctx context.Context, r *run) (string, error) {
 }
 
 // finishSecret moves AWSCURRENT to the event's version; Secrets Manager then
-// labels the old one AWSPREVIOUS. Run again, it finds the version already
-// current and changes nothing. If the Target is a Finisher, it is called after
-// the move, and again on every repeat, so its clean-up happens even when an
-// earlier invocation stopped right after the move.
+// labels the old one AWSPREVIOUS.
+//
+// Before the move it asks the Target, with a full TestSecret (ConfigOnly
+// false), whether the pending value is in effect, and fails with
+// ErrNotInEffect, changing nothing, if it is not: a finishSecret invoked by
+// hand or out of order (say right after createSecret) must not make a value
+// current that the target does not send, or the origin would refuse every
+// request once the old value's grace ends. Run again, it finds the version
+// already current and returns at once, without asking the Target.
+//
+// With WithRevokePrevious it then removes AWSPREVIOUS from the version that
+// was AWSCURRENT, so the old value stops being accepted as soon as verifiers
+// read the secret again. A retry after a crash between the move and the
+// removal finds AWSPREVIOUS still in place and removes it; once it is gone a
+// retry makes no further call. If the
+// Target is a Finisher, it is called after the move, and again on every
+// repeat, so its clean-up happens even when an earlier invocation stopped
+// right after the move.
 func finishSecret(ctx context.Context, r *run) (string, error) {
 	state, done, err := r.begin(ctx)
 	if err != nil {
@@ -155,20 +170,29 @@ func finishSecret(ctx context.Context, r *run) (string, error) {
 	// Finisher after it (versions never change, so one read serves both).
 	var value Value
 	if !done {
-		// Never make a version current that holds no usable value: a
-		// finishSecret invoked by hand, or out of order, would otherwise leave
-		// AWSCURRENT empty.
-		pending, ok, err := r.value(ctx, r.event.ClientRequestToken, "")
+		// Never make a version current that holds no usable value, or one the
+		// target does not use yet.
+		v, err := r.values(ctx, state)
 		if err != nil {
 			return "", err
 		}
-		if !ok {
+		if !v.pendingFound {
 			return "", ErrNoPendingValue
 		}
-		if err := secretvalue.Check(string(pending)); err != nil {
+		if err := secretvalue.Check(string(v.pending)); err != nil {
 			return "", fmt.Errorf("%s: %w", StagePending, err)
 		}
-		value = pending
+		_, err = r.h.target.TestSecret(ctx, TestSecretRequest{
+			SecretARN: r.arn,
+			VersionID: r.event.ClientRequestToken,
+			Pending:   v.pending,
+			Current:   v.current,
+			Previous:  v.previous,
+		})
+		if err != nil {
+			return "", fmt.Errorf("%w (run setSecret and testSecret for this version first): %w", ErrNotInEffect, err)
+		}
+		value = v.pending
 		in := &secretsmanager.UpdateSecretVersionStageInput{
 			SecretId:        aws.String(r.arn),
 			VersionStage:    aws.String(StageCurrent),
@@ -185,27 +209,64 @@ func finishSecret(ctx context.Context, r *run) (string, error) {
 			if !r.isCurrent(ctx) {
 				return "", fmt.Errorf("UpdateSecretVersionStage: %w", err)
 			}
-			r.log.Warn("UpdateSecretVersionStage failed, but the version is AWSCURRENT: an earlier attempt's response was lost", "error", err.Error())
+			r.log.LogAttrs(ctx, slog.LevelWarn, "UpdateSecretVersionStage failed, but the version is AWSCURRENT: an earlier attempt's response was lost", slog.String("error", err.Error()))
 			outcome += " (confirmed after a failed response)"
 		}
 	}
-	f, ok := r.h.target.(Finisher)
-	if !ok {
-		return outcome, nil
-	}
-	if done {
-		if value, _, err = r.value(ctx, r.event.ClientRequestToken, ""); err != nil {
+	f, isFinisher := r.h.target.(Finisher)
+	var previous Value
+	if isFinisher {
+		if done {
+			if value, _, err = r.value(ctx, r.event.ClientRequestToken, ""); err != nil {
+				return "", err
+			}
+		}
+		// Read before WithRevokePrevious removes the label.
+		if previous, _, err = r.optionalValue(ctx, StagePrevious); err != nil {
 			return "", err
 		}
 	}
-	previous, _, err := r.optionalValue(ctx, StagePrevious)
-	if err != nil {
-		return "", err
+	if r.h.revokePrevious {
+		// On a retry the state is this invocation's: the version that still
+		// holds AWSPREVIOUS, if an earlier invocation stopped before removing
+		// it. On the first run it is the version AWSCURRENT has just left.
+		old := state.versionWith(StagePrevious)
+		if !done {
+			old = state.versionWith(StageCurrent)
+		}
+		if old != "" && old != r.event.ClientRequestToken {
+			if err := r.revokePrevious(ctx, old); err != nil {
+				return "", err
+			}
+			outcome += "; removed AWSPREVIOUS from version " + old
+		}
+	}
+	if !isFinisher {
+		return outcome, nil
 	}
 	if _, err := f.FinishSecret(ctx, FinishSecretRequest{SecretARN: r.arn, VersionID: r.event.ClientRequestToken, Current: value, Previous: previous}); err != nil {
 		return "", err
 	}
 	return outcome + "; target finished", nil
+}
+
+// revokePrevious removes AWSPREVIOUS from version old (WithRevokePrevious).
+// A failure whose effect is nevertheless in place (the label is gone: a lost
+// response the SDK retried) counts as success.
+func (r *run) revokePrevious(ctx context.Context, old string) error {
+	_, err := r.h.sm.UpdateSecretVersionStage(ctx, &secretsmanager.UpdateSecretVersionStageInput{
+		SecretId:            aws.String(r.arn),
+		VersionStage:        aws.String(StagePrevious),
+		RemoveFromVersionId: aws.String(old),
+	})
+	if err == nil {
+		return nil
+	}
+	out, derr := r.h.sm.DescribeSecret(ctx, &secretsmanager.DescribeSecretInput{SecretId: aws.String(r.arn)})
+	if derr == nil && !slices.Contains(out.VersionIdsToStages[old], StagePrevious) {
+		return nil
+	}
+	return fmt.Errorf("%w: remove %s from version %s: UpdateSecretVersionStage: %w", ErrRevokePrevious, StagePrevious, old, err)
 }
 
 // settle waits WithSettleDelay before the Target may start using the
@@ -218,7 +279,7 @@ func (r *run) settle(ctx context.Context) error {
 	if r.h.settle <= 0 {
 		return nil
 	}
-	r.log.Info("letting the pending value settle before the target uses it", "wait", r.h.settle)
+	r.log.LogAttrs(ctx, slog.LevelInfo, "letting the pending value settle before the target uses it", slog.Int64("delay_ms", r.h.settle.Milliseconds()))
 	select {
 	case <-ctx.Done():
 		return fmt.Errorf("settle delay: %w", ctx.Err())

@@ -23,6 +23,14 @@ type Target interface {
 	// retries the rotation, and SetSecret finds nothing left to do). It
 	// changes nothing.
 	//
+	// The handler calls it in testSecret and again in finishSecret, with
+	// ConfigOnly false, right before it moves AWSCURRENT: finishSecret fails
+	// (ErrNotInEffect) and changes nothing unless TestSecret confirms the
+	// value. So TestSecret must answer at once when the value is in effect,
+	// and must never report success for a value the target does not use: a
+	// finishSecret invoked by hand or out of order relies on it. A late retry
+	// of finishSecret, for a version already AWSCURRENT, does not call it.
+	//
 	// When req.ConfigOnly is set, Secrets Manager is only testing the rotation
 	// configuration (RotateSecret with RotateImmediately=false): no new value
 	// exists, and TestSecret should check that the target is reachable and
@@ -32,9 +40,11 @@ type Target interface {
 
 // Finisher is implemented by targets that clean up once the pending value
 // has become AWSCURRENT, for example by retiring the previous value. The
-// handler calls FinishSecret after it moves AWSCURRENT, and again on every
-// later finishSecret retry for the same version, so it must be idempotent.
-// An error fails finishSecret; AWSCURRENT has already moved by then.
+// handler moves AWSCURRENT only once TestSecret (ConfigOnly false) has
+// confirmed the value is in effect, then calls FinishSecret, and calls it
+// again on every later finishSecret retry for the same version, so it must
+// be idempotent. An error fails finishSecret; AWSCURRENT has already moved
+// by then.
 type Finisher interface {
 	FinishSecret(ctx context.Context, req FinishSecretRequest) (FinishSecretResponse, error)
 }

@@ -44,7 +44,7 @@ func Example() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	h, err := rotation.NewHandler(secretsmanager.NewFromConfig(cfg), target)
+	h, err := rotation.NewHandler(secretsmanager.NewFromConfig(cfg), "origin-verify", target)
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -220,7 +220,7 @@ func rotateWAFAndCloudFront(t *testing.T, wafLag, delay time.Duration, rotations
 	if err != nil {
 		t.Fatal(err)
 	}
-	h, err := rotation.NewHandler(sm, target, rotation.WithClock(clk), rotation.WithLogger(quiet))
+	h, err := rotation.NewHandler(sm, arn, target, rotation.WithClock(clk), rotation.WithLogger(quiet))
 	if err != nil {
 		t.Fatal(err)
 	}

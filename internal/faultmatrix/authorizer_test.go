@@ -62,7 +62,7 @@ func TestAuthorizerUnderFaults(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				direct, err := rotation.NewHandler(w.dsm, nopTarget{}, rotation.WithLogger(w.logger))
+				direct, err := rotation.NewHandler(w.dsm, w.arn, nopTarget{}, rotation.WithLogger(w.logger))
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -97,7 +97,7 @@ func handlerFor(t *testing.T, w *world, dists []cloudfront.Distribution, opts ..
 	if err != nil {
 		t.Fatal(err)
 	}
-	h, err := rotation.NewHandler(w.sm, target, append([]rotation.Option{rotation.WithLogger(w.logger), rotation.WithClock(clocktest.New(w.vclock.Now()))}, opts...)...)
+	h, err := rotation.NewHandler(w.sm, w.arn, target, append([]rotation.Option{rotation.WithLogger(w.logger), rotation.WithClock(clocktest.New(w.vclock.Now()))}, opts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -168,7 +168,7 @@ func badCases() []badCase {
 	}
 	return []badCase{
 		{name: "unknown step", prepare: ev("rotateSecret"), want: rotation.ErrUnknownStep, mention: "createSecret"},
-		{name: "empty step", prepare: ev(""), want: rotation.ErrUnknownStep, mention: "step"},
+		{name: "empty step", prepare: ev(""), want: rotation.ErrInvalidEvent, mention: "Step"},
 		{name: "step in the wrong case", prepare: ev("SetSecret"), want: rotation.ErrUnknownStep, mention: "step"},
 		{name: "empty token", prepare: edit(rotation.StepCreate, func(e *rotationEvent) { e.ClientRequestToken = "" }), want: rotation.ErrInvalidEvent, mention: "ClientRequestToken"},
 		{name: "short token", prepare: edit(rotation.StepCreate, func(e *rotationEvent) { e.ClientRequestToken = "0123456789" }), want: rotation.ErrInvalidEvent, mention: "ClientRequestToken"},
@@ -188,12 +188,12 @@ func badCases() []badCase {
 			_, otherToken := otherSecret(t, w, true)
 			return w.handler, w.event(rotation.StepCreate, otherToken)
 		}, want: rotation.ErrUnknownVersion, mention: "ClientRequestToken"},
-		{name: "another secret, rotation disabled, no WithExpectedSecret", prepare: func(t *testing.T, w *world, token string) (*rotation.Handler, rotationEvent) {
+		{name: "another secret, rotation disabled", prepare: func(t *testing.T, w *world, token string) (*rotation.Handler, rotationEvent) {
 			arn, _ := otherSecret(t, w, false)
 			e := w.event(rotation.StepCreate, token)
 			e.SecretID = arn
 			return handlerFor(t, w, w.dists), e
-		}, want: rotation.ErrRotationDisabled, mention: "rotation"},
+		}, want: rotation.ErrSecretMismatch, mention: "serves"},
 		{name: "secret that does not exist", prepare: edit(rotation.StepCreate, func(e *rotationEvent) { e.SecretID = "originlock/no-such-secret" }), wantAs: new(*smtypes.ResourceNotFoundException), mention: "DescribeSecret"},
 		{name: "pending value not JSON", prepare: pending("not json at all"), want: rotation.ErrMalformedSecret, mention: "JSON"},
 		{name: "pending value is a JSON array", prepare: pending(`["x"]`), want: rotation.ErrMalformedSecret, mention: "JSON"},

@@ -95,7 +95,7 @@ func TestRecoveredPanicsDoNotLeak(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if w.handler, err = rotation.NewHandler(panicSM{SecretsManagerAPI: w.sm, p: p}, target, rotation.WithLogger(w.logger), rotation.WithClock(clocktest.New(time.Now()))); err != nil {
+			if w.handler, err = rotation.NewHandler(panicSM{SecretsManagerAPI: w.sm, p: p}, w.arn, target, rotation.WithLogger(w.logger), rotation.WithClock(clocktest.New(time.Now()))); err != nil {
 				t.Fatal(err)
 			}
 			token, err := fixture.BeginRotation(context.Background(), w.dsm, w.arn, true)

@@ -15,6 +15,7 @@ import (
 
 	"github.com/originlock/originlock/cloudfront"
 	"github.com/originlock/originlock/internal/faultproxy"
+	"github.com/originlock/originlock/rotation"
 )
 
 // scenario is one row of a matrix.
@@ -215,19 +216,19 @@ func TestFaultMatrix(t *testing.T) {
 func specialScenarios() []scenario {
 	return []scenario{
 		{
-			name: "throttled on 5 calls in a row", step: "setSecret", op: "UpdateDistribution",
+			name: "throttled on 5 calls in a row", step: rotation.StepSet, op: "UpdateDistribution",
 			rule: faultproxy.Rule{Op: "UpdateDistribution", Fault: faultproxy.Throttle, Calls: cloudfront.DefaultMaxAttempts},
 		},
 		{
-			name: "412 on every attempt", step: "setSecret", op: "UpdateDistribution",
+			name: "412 on every attempt", step: rotation.StepSet, op: "UpdateDistribution",
 			rule: faultproxy.Rule{Op: "UpdateDistribution", Fault: faultproxy.PreconditionFailed, Calls: cloudfront.DefaultMaxAttempts},
 		},
 		{
-			name: "status polls throttled", step: "testSecret", op: "GetDistribution",
+			name: "status polls throttled", step: rotation.StepTest, op: "GetDistribution",
 			rule: faultproxy.Rule{Op: "GetDistribution", Fault: faultproxy.Throttle, Calls: 3},
 		},
 		{
-			name: "concurrent edit between read and write", step: "setSecret", op: "UpdateDistribution",
+			name: "concurrent edit between read and write", step: rotation.StepSet, op: "UpdateDistribution",
 			setup: concurrentEdit,
 		},
 	}

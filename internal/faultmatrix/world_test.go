@@ -147,8 +147,8 @@ func newWorld(t testing.TB, name string, opts ...cloudfront.Option) *world {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if w.handler, err = rotation.NewHandler(&crashSM{SecretsManagerAPI: w.sm, c: w.crash}, target,
-		rotation.WithLogger(w.logger), rotation.WithExpectedSecret(w.arn), rotation.WithClock(clocktest.New(time.Now()))); err != nil {
+	if w.handler, err = rotation.NewHandler(&crashSM{SecretsManagerAPI: w.sm, c: w.crash}, w.arn, target,
+		rotation.WithLogger(w.logger), rotation.WithClock(clocktest.New(time.Now()))); err != nil {
 		t.Fatal(err)
 	}
 	p.OnCall(w.onCall)

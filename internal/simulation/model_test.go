@@ -199,8 +199,8 @@ func newSim(p params) *sim {
 		panic(err)
 	}
 	gen := rotation.GeneratorFunc(func(context.Context) (string, error) { return s.randomValue(), nil })
-	s.rot, err = rotation.NewHandler(s.sm, target, rotation.WithClock(s.w), rotation.WithLogger(s.logger),
-		rotation.WithSettleDelay(p.Settle), rotation.WithExpectedSecret(s.sm.ARN()), rotation.WithGenerator(gen))
+	s.rot, err = rotation.NewHandler(s.sm, s.sm.ARN(), target, rotation.WithClock(s.w), rotation.WithLogger(s.logger),
+		rotation.WithSettleDelay(p.Settle), rotation.WithGenerator(gen))
 	if err != nil {
 		panic(err)
 	}

@@ -78,7 +78,7 @@ func (e *env) rotationWorldSDK(ctx context.Context, n int, opts func(*clocktest.
 		return nil, err
 	}
 	rotOpts = append([]rotation.Option{rotation.WithClock(w.clock), rotation.WithLogger(quiet)}, rotOpts...)
-	w.handler, err = rotation.NewHandler(secretsmanager.NewFromConfig(cfg), target, rotOpts...)
+	w.handler, err = rotation.NewHandler(secretsmanager.NewFromConfig(cfg), w.arn, target, rotOpts...)
 	return w, err
 }
 

@@ -10,6 +10,7 @@ import (
 	"github.com/originlock/originlock/cloudfront"
 	"github.com/originlock/originlock/internal/awsproxy"
 	"github.com/originlock/originlock/internal/clocktest"
+	"github.com/originlock/originlock/rotation"
 )
 
 // Goals, from the performance issue.
@@ -348,9 +349,9 @@ func scalingSection(res *results, real, sim []scaleResult, f flags) *section {
 		head:    []string{"model", "N", "setSecret", "testSecret", "total", "Secrets Manager calls", "CloudFront calls", "in flight", "shortest gap between updates", "updates per minute"},
 	}
 	add := func(model string, r scaleResult, simulated bool) {
-		set, test, total := r.stepTime["setSecret"], r.stepTime["testSecret"], r.total
+		set, test, total := r.stepTime[rotation.StepSet], r.stepTime[rotation.StepTest], r.total
 		if simulated {
-			set, test, total = r.stepSim["setSecret"], r.stepSim["testSecret"], r.simulated
+			set, test, total = r.stepSim[rotation.StepSet], r.stepSim[rotation.StepTest], r.simulated
 		}
 		perMin := "—"
 		if r.updatesPerMin > 0 {

@@ -51,7 +51,6 @@ func newHandler(ctx context.Context, cfg config, logger *slog.Logger) (*rotation
 		return nil, err
 	}
 	opts := []rotation.Option{
-		rotation.WithExpectedSecret(cfg.secretID),
 		rotation.WithValueLength(cfg.valueLength),
 		rotation.WithSettleDelay(cfg.settleDelay),
 		rotation.WithLogger(logger),
@@ -61,5 +60,5 @@ func newHandler(ctx context.Context, cfg config, logger *slog.Logger) (*rotation
 	} else {
 		opts = append(opts, rotation.WithJSONKey(cfg.format.Key()))
 	}
-	return rotation.NewHandler(secretsmanager.NewFromConfig(awsCfg), target, opts...)
+	return rotation.NewHandler(secretsmanager.NewFromConfig(awsCfg), cfg.secretID, target, opts...)
 }

@@ -8,7 +8,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
@@ -63,8 +62,9 @@ func TestFullRotation(t *testing.T) {
 	if len(target.sets) != 1 || string(target.sets[0].Current) != initialValue || string(target.sets[0].Pending) != newValue || target.sets[0].VersionID != token {
 		t.Errorf("SetSecret requests = %d, want 1 with Current=initial, Pending=new, VersionID=token", len(target.sets))
 	}
-	if len(target.tests) != 1 || target.tests[0].ConfigOnly {
-		t.Errorf("TestSecret requests = %d (ConfigOnly %v), want 1 full test", len(target.tests), len(target.tests) > 0 && target.tests[0].ConfigOnly)
+	// testSecret tests, and finishSecret confirms before it moves AWSCURRENT.
+	if len(target.tests) != 2 || target.tests[0].ConfigOnly || target.tests[1].ConfigOnly {
+		t.Errorf("TestSecret requests = %d (ConfigOnly %v), want 2 full tests", len(target.tests), len(target.tests) > 0 && target.tests[0].ConfigOnly)
 	}
 }
 
@@ -173,16 +173,20 @@ func TestPreambleRefusals(t *testing.T) {
 		for _, step := range fixture.Steps {
 			e.mustStep(step, first)
 		}
-		previous := versionWith(e.stages(), rotation.StagePrevious)
+		previous := fixture.VersionWith(e.stages(), rotation.StagePrevious)
 		err := e.step(rotation.StepSet, previous)
 		if !errors.Is(err, rotation.ErrNotPending) || errors.Is(err, rotation.ErrStalePending) {
 			t.Fatalf("got %v, want ErrNotPending", err)
 		}
 	})
 	t.Run("another secret", func(t *testing.T) {
-		e := newEnv(t, initialJSON(), nil, rotation.WithExpectedSecret("originlock/some-other-secret"))
+		e := newEnv(t, initialJSON(), nil)
+		h, err := rotation.NewHandler(e.sm, "originlock/some-other-secret", &targetDouble{}, quiet(), noSettle())
+		if err != nil {
+			t.Fatal(err)
+		}
 		token := e.begin()
-		err := e.step(rotation.StepCreate, token)
+		err = h.Handle(t.Context(), fixture.Event(rotation.StepCreate, e.arn, token))
 		if !errors.Is(err, rotation.ErrSecretMismatch) {
 			t.Fatalf("got %v, want ErrSecretMismatch", err)
 		}
@@ -192,19 +196,21 @@ func TestPreambleRefusals(t *testing.T) {
 	})
 }
 
-func TestExpectedSecretMatches(t *testing.T) {
+// TestSecretIDForms: the handler accepts events for its secret whichever
+// form NewHandler was given it in: ARN, name or partial ARN.
+func TestSecretIDForms(t *testing.T) {
 	probe := newEnv(t, initialJSON(), nil)
 	name := probe.name
 	for _, id := range []string{probe.arn, name, probe.arn[:len(probe.arn)-7]} {
-		e := &env{t: t, sm: probe.sm, arn: probe.arn, logs: probe.logs}
-		h, err := rotation.NewHandler(probe.sm, &targetDouble{}, rotation.WithExpectedSecret(id), quiet(), noSettle())
+		e := &env{t: t, sm: probe.sm, arn: probe.arn, rotate: probe.rotate, logs: probe.logs}
+		h, err := rotation.NewHandler(probe.sm, id, &targetDouble{}, quiet(), noSettle())
 		if err != nil {
 			t.Fatal(err)
 		}
 		e.handler = h
 		token := e.begin()
 		if err := e.step(rotation.StepCreate, token); err != nil {
-			t.Errorf("WithExpectedSecret(%q): %v", id, err)
+			t.Errorf("NewHandler(sm, %q, ...): %v", id, err)
 		}
 		e.mustStep(rotation.StepSet, token)
 		e.mustStep(rotation.StepTest, token)
@@ -212,21 +218,12 @@ func TestExpectedSecretMatches(t *testing.T) {
 	}
 }
 
-func versionWith(stages map[string][]string, label string) string {
-	for id, labels := range stages {
-		if slices.Contains(labels, label) {
-			return id
-		}
-	}
-	return ""
-}
-
 // TestTestOnlyInvocation replays RotateSecret with RotateImmediately=false:
 // Secrets Manager runs only testSecret, on a pending copy of AWSCURRENT.
 func TestTestOnlyInvocation(t *testing.T) {
 	target := &targetDouble{}
 	e := newEnv(t, initialJSON(), target)
-	token, err := fixture.BeginRotation(t.Context(), e.sm, e.arn, false)
+	token, err := e.rotate(false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -257,7 +254,7 @@ func TestStalePending(t *testing.T) {
 		if storeValue {
 			e.mustStep(rotation.StepCreate, stale)
 		}
-		return e, stale, versionWith(e.stages(), rotation.StagePrevious)
+		return e, stale, fixture.VersionWith(e.stages(), rotation.StagePrevious)
 	}
 
 	t.Run("without value", func(t *testing.T) {
@@ -320,7 +317,7 @@ func TestRotationTokenPassedToWrites(t *testing.T) {
 	e := newEnv(t, initialJSON(), nil)
 	for _, rotationToken := range []string{"", "rotation-token-from-the-event"} {
 		rec := &smRecorder{SecretsManagerAPI: e.sm}
-		h, err := rotation.NewHandler(rec, &targetDouble{}, quiet(), noSettle())
+		h, err := rotation.NewHandler(rec, e.arn, &targetDouble{}, quiet(), noSettle())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -340,72 +337,6 @@ func TestRotationTokenPassedToWrites(t *testing.T) {
 			e.mustStep(step, token)
 		}
 	}
-}
-
-func TestSecretFormats(t *testing.T) {
-	t.Run("plain", func(t *testing.T) {
-		e := newEnv(t, initialValue, nil, rotation.WithPlainValue(), rotation.WithValueLength(100))
-		token := e.begin()
-		for _, step := range fixture.Steps {
-			e.mustStep(step, token)
-		}
-		if got := e.secretString(rotation.StageCurrent); len(got) != 100 || got == initialValue {
-			t.Errorf("AWSCURRENT has %d characters, want a new 100-character plain value", len(got))
-		}
-	})
-	t.Run("JSON key added", func(t *testing.T) {
-		e := newEnv(t, `{"other":"kept"}`, nil, rotation.WithJSONKey("verify"))
-		token := e.begin()
-		for _, step := range fixture.Steps {
-			e.mustStep(step, token)
-		}
-		got := decode(t, e.secretString(rotation.StageCurrent))
-		if v, _ := got["verify"].(string); len(v) != rotation.DefaultValueLength || got["other"] != "kept" {
-			t.Errorf("AWSCURRENT keys = %v, want a new verify value and other kept", slices.Sorted(maps.Keys(got)))
-		}
-	})
-	t.Run("key not a string is repaired", func(t *testing.T) {
-		e := newEnv(t, `{"HEADERVALUE": 42}`, nil)
-		token := e.begin()
-		for _, step := range fixture.Steps {
-			e.mustStep(step, token)
-		}
-		if v, _ := decode(t, e.secretString(rotation.StageCurrent))["HEADERVALUE"].(string); len(v) != rotation.DefaultValueLength {
-			t.Error("the rotation did not store a new string value")
-		}
-	})
-	for name, secretString := range map[string]string{
-		"not JSON":   initialValue,
-		"JSON array": `["` + initialValue + `"]`,
-		"JSON null":  `null`,
-	} {
-		t.Run(name, func(t *testing.T) {
-			e := newEnv(t, secretString, nil)
-			token := e.begin()
-			before := e.stages()
-			err := e.step(rotation.StepCreate, token)
-			if !errors.Is(err, rotation.ErrMalformedSecret) {
-				t.Fatalf("got %v, want ErrMalformedSecret", err)
-			}
-			if strings.Contains(err.Error(), initialValue) {
-				t.Error("the error contains the secret value")
-			}
-			if got := e.stages(); !maps.EqualFunc(got, before, slices.Equal[[]string]) {
-				t.Errorf("stages changed: %v -> %v", before, got)
-			}
-		})
-	}
-	t.Run("binary", func(t *testing.T) {
-		e := newEnv(t, initialJSON(), nil)
-		_, err := e.sm.PutSecretValue(t.Context(), &secretsmanager.PutSecretValueInput{SecretId: aws.String(e.arn), SecretBinary: []byte("binary"), VersionStages: []string{rotation.StageCurrent}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		token := e.begin()
-		if err := e.step(rotation.StepCreate, token); !errors.Is(err, rotation.ErrMalformedSecret) {
-			t.Fatalf("got %v, want ErrMalformedSecret", err)
-		}
-	})
 }
 
 func TestSetSecretBeforeCreateSecret(t *testing.T) {
@@ -438,61 +369,6 @@ func TestFinisher(t *testing.T) {
 	}
 }
 
-// TestSettleDelay: setSecret waits the settle delay before the target may
-// use the value, on every invocation.
-func TestSettleDelay(t *testing.T) {
-	target := &targetDouble{}
-	e := newEnv(t, initialJSON(), target, rotation.WithSettleDelay(10*time.Second))
-	token := e.begin()
-	e.mustStep(rotation.StepCreate, token)
-	e.mustStep(rotation.StepSet, token)
-	if waits := e.clock.Waits(); len(waits) != 1 || waits[0] != 10*time.Second {
-		t.Fatalf("waits = %v, want one of 10s before the target was called", waits)
-	}
-	if len(target.sets) != 1 {
-		t.Fatalf("SetSecret calls = %d, want 1", len(target.sets))
-	}
-	e.mustStep(rotation.StepSet, token)
-	if waits := e.clock.Waits(); len(waits) != 2 || waits[1] != 10*time.Second {
-		t.Errorf("waits = %v, want a retry to wait again", waits)
-	}
-	if !strings.Contains(e.logs.String(), "settle") {
-		t.Error("the wait was not logged")
-	}
-}
-
-func TestSettleDelayDisabled(t *testing.T) {
-	e := newEnv(t, initialJSON(), &targetDouble{}, rotation.WithSettleDelay(0))
-	token := e.begin()
-	e.mustStep(rotation.StepCreate, token)
-	e.mustStep(rotation.StepSet, token)
-	if got := len(e.clock.Waits()); got != 0 {
-		t.Errorf("WithSettleDelay(0) waited %d times", got)
-	}
-}
-
-// TestSettleDelayRespectsTheDeadline: a context that ends during the wait
-// fails setSecret without calling the target.
-func TestSettleDelayRespectsTheDeadline(t *testing.T) {
-	target := &targetDouble{}
-	moto := newEnv(t, initialJSON(), target)
-	h, err := rotation.NewHandler(moto.sm, target, quiet(), rotation.WithSettleDelay(time.Hour))
-	if err != nil {
-		t.Fatal(err)
-	}
-	token := moto.begin()
-	moto.mustStep(rotation.StepCreate, token)
-	ctx, cancel := context.WithTimeout(t.Context(), 50*time.Millisecond)
-	defer cancel()
-	err = h.Handle(ctx, fixture.Event(rotation.StepSet, moto.arn, token))
-	if !errors.Is(err, context.DeadlineExceeded) {
-		t.Fatalf("got %v, want the context's deadline", err)
-	}
-	if len(target.sets) != 0 {
-		t.Error("the target was called before the value settled")
-	}
-}
-
 // lostResponseSM is a test double that passes UpdateSecretVersionStage on to
 // moto and then fails as if its response had been lost and the SDK's retry
 // had found the label already moved.
@@ -512,7 +388,7 @@ func TestFinishSecretLostResponse(t *testing.T) {
 		for _, step := range fixture.Steps[:3] {
 			e.mustStep(step, token)
 		}
-		h, err := rotation.NewHandler(wrap(e.sm), &targetDouble{}, quiet(), noSettle())
+		h, err := rotation.NewHandler(wrap(e.sm), e.arn, e.target, quiet(), noSettle())
 		if err != nil {
 			t.Fatal(err)
 		}

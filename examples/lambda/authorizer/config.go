@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"github.com/originlock/originlock/authorizer"
+	"github.com/originlock/originlock/emf"
+	"github.com/originlock/originlock/examples/lambda/internal/telemetry"
 	"github.com/originlock/originlock/internal/envconfig"
 	"github.com/originlock/originlock/internal/headername"
 	"github.com/originlock/originlock/internal/secretvalue"
@@ -21,7 +23,7 @@ const (
 	envMaxStaleness    = "MAX_STALENESS"
 	envSecretFormat    = "SECRET_FORMAT"
 	envSecretJSONKey   = "SECRET_JSON_KEY"
-	envLogLevel        = "LOG_LEVEL"
+	// Logging and metrics: see package telemetry.
 )
 
 // Authorizer types: the API Gateway integration the function serves.
@@ -44,12 +46,12 @@ type config struct {
 	previousGrace   time.Duration
 	maxStaleness    time.Duration
 	format          secretvalue.Format
-	logLevel        slog.Level
+	telemetry       telemetry.Config
 }
 
 // parseConfig reads the configuration through lookup (os.LookupEnv). The
 // error lists every missing or invalid variable; the returned config then
-// still holds a usable log level.
+// still holds a usable log level and format.
 func parseConfig(lookup func(string) (string, bool)) (config, error) {
 	env := envconfig.New(lookup)
 	var c config
@@ -72,18 +74,21 @@ func parseConfig(lookup func(string) (string, bool)) (config, error) {
 	c.previousGrace = env.Duration(envPreviousGrace, authorizer.DefaultPreviousGrace, 0, 24*time.Hour)
 	c.maxStaleness = env.Duration(envMaxStaleness, authorizer.DefaultMaxStaleness, time.Minute, 7*24*time.Hour)
 	c.format = env.SecretFormat(envSecretFormat, envSecretJSONKey)
-	c.logLevel = env.LogLevel(envLogLevel, slog.LevelInfo)
+	c.telemetry = telemetry.Parse(env)
 	return c, env.Err()
 }
 
 // options turns the configuration into Verifier options.
-func (c config) options(logger *slog.Logger) []authorizer.Option {
+func (c config) options(logger *slog.Logger, metrics *emf.Logger) []authorizer.Option {
 	opts := []authorizer.Option{
 		authorizer.WithCacheTTL(c.cacheTTL),
 		authorizer.WithRefreshCooldown(c.refreshCooldown),
 		authorizer.WithPreviousGrace(c.previousGrace),
 		authorizer.WithMaxStaleness(c.maxStaleness),
 		authorizer.WithLogger(logger),
+	}
+	if metrics != nil {
+		opts = append(opts, authorizer.WithObserver(observer{metrics}))
 	}
 	if c.format.IsPlain() {
 		return append(opts, authorizer.WithPlainValue())

@@ -171,13 +171,14 @@ func TestRotationFunction(t *testing.T) {
 	}
 	var done []string
 	for _, r := range records(rt.Logs()) {
-		if r["msg"] == "rotation step done" {
+		if r["message"] == "rotation step done" {
 			done = append(done, r["step"].(string))
 		}
 	}
 	if want := []string{"createSecret", "createSecret", "setSecret", "testSecret", "finishSecret", "finishSecret"}; !slices.Equal(done, want) {
 		t.Errorf("JSON log records of finished steps: got %v, want %v", done, want)
 	}
+	checkMetrics(t, rt.Logs(), e.initial, pending, token)
 }
 
 // describe names a header value without showing it.

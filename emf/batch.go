@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 	"strconv"
-	"strings"
 	"sync"
 )
 
@@ -417,22 +416,9 @@ func appendSep(buf []byte, i int) []byte {
 }
 
 // appendString appends s as a JSON string. s is printable ASCII (checked
-// when recorded), so only quotes and backslashes need escaping.
-func appendString(buf []byte, s string) []byte {
-	buf = append(buf, '"')
-	if strings.IndexByte(s, '"') < 0 && strings.IndexByte(s, '\\') < 0 {
-		buf = append(buf, s...)
-		return append(buf, '"')
-	}
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c == '"' || c == '\\' {
-			buf = append(buf, '\\', c)
-		} else {
-			buf = append(buf, c)
-		}
-	}
-	return append(buf, '"')
-}
+// when recorded), for which Go's quoting is JSON's: only quotes and
+// backslashes are escaped, as \" and \\.
+func appendString(buf []byte, s string) []byte { return strconv.AppendQuote(buf, s) }
 
 // appendNumber appends v as a JSON number: integers without a fraction or
 // exponent up to 2^53, others in the shortest form that reads back as v.

@@ -443,3 +443,30 @@ func TestEscaping(t *testing.T) {
 		t.Errorf("read back %+v", ms)
 	}
 }
+
+// echo is an Invoker that records a count in the invocation's batch.
+type echo struct{}
+
+func (echo) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
+	b := emf.FromContext(ctx)
+	if b == nil {
+		return nil, errors.New("no batch in the context")
+	}
+	b.Count("Invocations", 1)
+	return payload, nil
+}
+
+func TestWrapInvoker(t *testing.T) {
+	var out bytes.Buffer
+	l := newLogger(t, &out)
+	h := l.WrapInvoker(echo{})
+	for range 2 {
+		if got, err := h.Invoke(context.Background(), []byte(`{"a":1}`)); err != nil || string(got) != `{"a":1}` {
+			t.Fatalf("got %s, %v", got, err)
+		}
+	}
+	docs := parseAll(t, out.String())
+	if got := totals(docs); len(docs) != 2 || got["Invocations FunctionName=fn"] != 2 {
+		t.Errorf("got %d documents, %v; want one per invocation", len(docs), got)
+	}
+}

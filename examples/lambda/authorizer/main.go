@@ -71,23 +71,26 @@ func newVerifier(ctx context.Context, cfg config, logger *slog.Logger, metrics *
 	return authorizer.NewVerifier(secretsmanager.NewFromConfig(awsCfg), cfg.secretID, cfg.options(logger, metrics)...)
 }
 
-// handler is the adapter for the configured authorizer type, flushing the
-// invocation's metrics when it returns (metrics nil: none).
+// handler is the adapter for the configured authorizer type; with metrics,
+// wrapped so that each invocation's metrics are flushed when it returns.
+// One wrapper type for the four adapters keeps the binary small.
 func handler(v *authorizer.Verifier, cfg config, metrics *emf.Logger) any {
-	switch cfg.authorizerType {
-	case typeRESTToken:
-		return withMetrics(metrics, authorizer.RESTToken(v))
-	case typeHTTPSimple:
-		return withMetrics(metrics, authorizer.HTTPAPI(v, cfg.headerName))
-	case typeHTTPIAM:
-		return withMetrics(metrics, authorizer.HTTPAPIIAM(v, cfg.headerName))
-	}
-	return withMetrics(metrics, authorizer.RESTRequest(v, cfg.headerName))
-}
-
-func withMetrics[In, Out any](metrics *emf.Logger, h func(context.Context, In) (Out, error)) func(context.Context, In) (Out, error) {
+	h := adapter(v, cfg)
 	if metrics == nil {
 		return h
 	}
-	return emf.Wrap(metrics, h)
+	return metrics.WrapInvoker(lambda.NewHandler(h))
+}
+
+// adapter is the authorizer package's adapter for the configured type.
+func adapter(v *authorizer.Verifier, cfg config) any {
+	switch cfg.authorizerType {
+	case typeRESTToken:
+		return authorizer.RESTToken(v)
+	case typeHTTPSimple:
+		return authorizer.HTTPAPI(v, cfg.headerName)
+	case typeHTTPIAM:
+		return authorizer.HTTPAPIIAM(v, cfg.headerName)
+	}
+	return authorizer.RESTRequest(v, cfg.headerName)
 }

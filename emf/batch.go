@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+	"strings"
 	"sync"
 )
 
@@ -330,15 +331,8 @@ func (l *Logger) appendDoc(buf []byte, ts int64, parts []part) []byte {
 		if i > 0 {
 			buf = append(buf, ',')
 		}
-		buf = append(buf, `{"Namespace":`...)
-		buf = appendString(buf, l.namespace)
-		buf = append(buf, `,"Dimensions":[[`...)
-		n := 0
-		for _, d := range l.dims {
-			buf = appendSep(buf, n)
-			buf = appendString(buf, d.Name)
-			n++
-		}
+		buf = append(buf, l.directive...)
+		n := len(l.dims)
 		for _, d := range p.s.dims {
 			buf = appendSep(buf, n)
 			buf = appendString(buf, d.Name)
@@ -366,14 +360,7 @@ func (l *Logger) appendDoc(buf []byte, ts int64, parts []part) []byte {
 		buf = appendString(buf, name)
 		buf = append(buf, ':')
 	}
-	for _, d := range l.dims {
-		member(d.Name)
-		buf = appendString(buf, d.Value)
-	}
-	for _, d := range l.props {
-		member(d.Name)
-		buf = appendString(buf, d.Value)
-	}
+	buf = append(buf, l.members...)
 	for i, p := range parts {
 		for _, d := range p.s.dims {
 			seen := false
@@ -416,9 +403,15 @@ func appendSep(buf []byte, i int) []byte {
 }
 
 // appendString appends s as a JSON string. s is printable ASCII (checked
-// when recorded), for which Go's quoting is JSON's: only quotes and
-// backslashes are escaped, as \" and \\.
-func appendString(buf []byte, s string) []byte { return strconv.AppendQuote(buf, s) }
+// when recorded), so only quotes and backslashes need escaping.
+func appendString(buf []byte, s string) []byte {
+	if strings.IndexByte(s, '"') < 0 && strings.IndexByte(s, '\\') < 0 {
+		buf = append(buf, '"')
+		buf = append(buf, s...)
+		return append(buf, '"')
+	}
+	return strconv.AppendQuote(buf, s) // Go quotes printable ASCII as JSON does
+}
 
 // appendNumber appends v as a JSON number: integers without a fraction or
 // exponent up to 2^53, others in the shortest form that reads back as v.

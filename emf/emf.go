@@ -128,6 +128,10 @@ type Logger struct {
 	props     []Dimension
 	clock     Clock
 	onError   func(error)
+	// directive is the start of every directive, up to the Logger's
+	// dimension names; members are the Logger's dimensions and properties
+	// as root members, each preceded by a comma. Both are encoded once.
+	directive, members []byte
 
 	wmu        sync.Mutex
 	pool       sync.Pool
@@ -155,6 +159,13 @@ func New(w io.Writer, namespace string, opts ...Option) (*Logger, error) {
 				return nil, fmt.Errorf("emf: property %q is also a dimension", p.Name)
 			}
 		}
+	}
+	l.directive = append(appendString(append([]byte(nil), `{"Namespace":`...), namespace), `,"Dimensions":[[`...)
+	for i, d := range l.dims {
+		l.directive = appendString(appendSep(l.directive, i), d.Name)
+	}
+	for _, d := range append(l.dims[:len(l.dims):len(l.dims)], l.props...) {
+		l.members = appendString(append(appendString(append(l.members, ','), d.Name), ':'), d.Value)
 	}
 	l.pool.New = func() any { return &Batch{l: l} }
 	l.background = &Batch{l: l}

@@ -110,4 +110,3 @@ func TestRandomBatchesAreValid(t *testing.T) {
 		}
 	}
 }
-

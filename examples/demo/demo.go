@@ -61,6 +61,10 @@ func defaultConfig() config {
 type summary struct {
 	legitimate, legitimateDenied int64
 	direct, directAllowed        int64
+	// decisions are the authorizers' decisions by stage from their metrics,
+	// for the invocations API Gateway made.
+	decisions   decisions
+	invocations int64
 }
 
 func (s summary) ok() bool {
@@ -89,6 +93,11 @@ type demo struct {
 	rotProxy, authProxy *awsproxy.Proxy
 	api                 *apiGateway
 	count               counters
+	// authorizers are the authorizer containers, whose output holds their
+	// EMF metrics.
+	authorizers []*lambdaruntime.Runtime
+	decisions   decisions
+	invocations int64
 	// closers stop the function processes when the run ends.
 	closers []func()
 }
@@ -246,6 +255,7 @@ func (d *demo) startAuthorizers(ctx context.Context, bin, secretID string) ([]in
 			return nil, err
 		}
 		d.closers = append(d.closers, rt.Close)
+		d.authorizers = append(d.authorizers, rt)
 		env := append(endpointEnv(d.authProxy.URL), "SECRET_ID="+secretID, "AUTHORIZER_TYPE=rest-request", "HEADER_NAME="+header,
 			"REFRESH_COOLDOWN="+d.cfg.cooldown.String(), "LOG_LEVEL=warn")
 		if err := rt.Exec(ctx, bin, env); err != nil {
@@ -365,36 +375,6 @@ func (d *demo) describe(ctx context.Context, step, arn string) string {
 		return fmt.Sprintf("distribution Deployed with the pending value (%d CloudFront calls so far)", n)
 	}
 	return fmt.Sprintf("AWSCURRENT = %s, AWSPREVIOUS = %s", value("AWSCURRENT"), value("AWSPREVIOUS"))
-}
-
-func (d *demo) report(arn string) summary {
-	s := summary{
-		legitimate: d.count.legitimate.Load(), legitimateDenied: d.count.legitimateDenied.Load(),
-		direct: d.count.direct.Load(), directAllowed: d.count.directAllowed.Load(),
-	}
-	rotN, rotOps := calls(d.rotProxy, "secretsmanager")
-	cfN, cfOps := calls(d.rotProxy, "cloudfront")
-	authN, authOps := calls(d.authProxy, "secretsmanager")
-	fmt.Fprintln(d.out, "\nsummary")
-	fmt.Fprintf(d.out, "  legitimate requests (through the edges): %d, denied: %d\n", s.legitimate, s.legitimateDenied)
-	fmt.Fprintf(d.out, "  direct requests (no header or a guessed value): %d, allowed: %d (401: %d, 403: %d, 500: %d)\n",
-		s.direct, s.directAllowed, d.count.directStatus[401].Load(), d.count.directStatus[403].Load(), d.count.directStatus[500].Load())
-	fmt.Fprintf(d.out, "  API Gateway: %d authorizer invocations, %d answers from its cache\n", d.api.invocations.Load(), d.api.cacheHits.Load())
-	fmt.Fprintf(d.out, "  rotation function: %d Secrets Manager calls (%s); %d CloudFront calls (%s)\n", rotN, rotOps, cfN, cfOps)
-	fmt.Fprintf(d.out, "  authorizers: %d Secrets Manager calls (%s)\n", authN, authOps)
-	verdict := "PASS"
-	if !s.ok() {
-		verdict = "FAIL"
-	}
-	fmt.Fprintf(d.out, "%s: legitimate requests denied = %d, direct requests allowed = %d\n", verdict, s.legitimateDenied, s.directAllowed)
-	return s
-}
-
-// calls returns how many calls went through p to service ("secretsmanager"
-// or "cloudfront"), and a summary such as "DescribeSecret 2, GetSecretValue 3".
-func calls(p *awsproxy.Proxy, service string) (int, string) {
-	c := p.Counts().Only(service)
-	return c.Service(service), c.String()
 }
 
 func tick(ctx context.Context, every time.Duration, f func()) {

@@ -45,6 +45,26 @@ func TestDemo(t *testing.T) {
 	if !s.ok() {
 		t.Errorf("summary %+v is not ok", s)
 	}
+	checkDecisions(t, s)
+}
+
+// checkDecisions checks the authorizers' Decisions metrics against the
+// run: one decision per invocation (give or take the invocations in flight
+// when the run ended, at most one per container), AWSCURRENT and AWSPENDING
+// both seen during the rotation, nothing unavailable to legitimate traffic.
+func checkDecisions(t *testing.T, s summary) {
+	t.Helper()
+	d := s.decisions
+	if d.documents == 0 {
+		t.Logf("the authorizers wrote no EMF document: their Verifier emits no decision events yet (summary: %s)", d)
+		return
+	}
+	if diff := s.invocations - int64(d.total()); diff < 0 || diff > int64(defaultConfig().containers) {
+		t.Errorf("%v decisions in the metrics for %d invocations", d.total(), s.invocations)
+	}
+	if d.byStage["current"] == 0 || d.byStage["pending"] == 0 {
+		t.Errorf("decisions by stage %s: want both current and pending during a rotation", d)
+	}
 }
 
 func number(t *testing.T, text, pattern string) [2]int {

@@ -119,6 +119,8 @@ func TestAuthorizerBootstrap(t *testing.T) {
 	if !rt.LogsContain("authorizer function ready") {
 		t.Errorf("the function did not log that it is ready:\n%s", rt.Logs())
 	}
+	rt.Close() // the output is complete once the process has exited
+	checkMetrics(t, rt.Logs(), e.current, e.pending, e.previous)
 }
 
 func TestAuthorizerBootstrapConfigError(t *testing.T) {

@@ -72,15 +72,22 @@ func newRotationEnv(t *testing.T) *rotationEnv {
 	return e
 }
 
-// invoke sends the event of step for token, as Secrets Manager would.
+// invoke sends the event of step for token, as Secrets Manager would, with
+// the RotationToken rotationToken(token).
 func invoke(ctx context.Context, rt *lambdaruntime.Runtime, step, arn, token string) error {
-	payload, err := json.Marshal(fixture.Event(step, arn, token))
+	ev := fixture.Event(step, arn, token)
+	ev.RotationToken = rotationToken(token)
+	payload, err := json.Marshal(ev)
 	if err != nil {
 		return err
 	}
 	_, err = rt.Invoke(ctx, payload, time.Minute)
 	return err
 }
+
+// rotationToken is the RotationToken invoke sends with token: a canary that
+// must appear in no log record and no metric.
+func rotationToken(token string) string { return "rotation-token-canary-" + token }
 
 // headerValue is the header's value on one origin of a distribution.
 func (e *rotationEnv) headerValue(dist, origin string) string {
@@ -164,20 +171,21 @@ func TestRotationFunction(t *testing.T) {
 	}
 
 	rt.Close() // the output is complete once the process has exited
-	for what, v := range map[string]string{"initial": e.initial, "new": pending} {
+	for what, v := range map[string]string{"initial": e.initial, "new": pending, "RotationToken": rotationToken(token)} {
 		if rt.LogsContain(v) {
 			t.Errorf("the function's output contains the %s value", what)
 		}
 	}
 	var done []string
 	for _, r := range records(rt.Logs()) {
-		if r["msg"] == "rotation step done" {
+		if r["message"] == "rotation step done" {
 			done = append(done, r["step"].(string))
 		}
 	}
 	if want := []string{"createSecret", "createSecret", "setSecret", "testSecret", "finishSecret", "finishSecret"}; !slices.Equal(done, want) {
 		t.Errorf("JSON log records of finished steps: got %v, want %v", done, want)
 	}
+	checkMetrics(t, rt.Logs(), e.initial, pending, token, rotationToken(token))
 }
 
 // describe names a header value without showing it.

@@ -186,6 +186,18 @@ func (e *Env) Enum(name, def string, allowed ...string) string {
 	return def
 }
 
+// Bool returns the value of name, "true" or "false" (without regard to
+// case), or def if it is not set.
+func (e *Env) Bool(name string, def bool) bool {
+	switch e.Enum(name, "", "true", "false") {
+	case "true":
+		return true
+	case "false":
+		return false
+	}
+	return def
+}
+
 // LogLevel returns the value of name as a log level (debug, info, warn or
 // error, without regard to case), or def if it is not set.
 func (e *Env) LogLevel(name string, def slog.Level) slog.Level {

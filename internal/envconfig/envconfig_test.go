@@ -121,6 +121,17 @@ func TestEnum(t *testing.T) {
 	check(t, map[string]string{"MODE": "e"}, read, "a", `MODE="e": want a, b-c or d`)
 }
 
+func TestBool(t *testing.T) {
+	read := func(e *envconfig.Env) bool { return e.Bool("FLAG", false) }
+	check(t, nil, read, false, "")
+	check(t, map[string]string{"FLAG": "true"}, read, true, "")
+	check(t, map[string]string{"FLAG": " TRUE "}, read, true, "")
+	check(t, map[string]string{"FLAG": "false"}, read, false, "")
+	check(t, map[string]string{"FLAG": "yes"}, read, false, `FLAG="yes": want true or false`)
+	readDefTrue := func(e *envconfig.Env) bool { return e.Bool("FLAG", true) }
+	check(t, nil, readDefTrue, true, "")
+}
+
 func TestLogLevel(t *testing.T) {
 	tests := []struct {
 		value   string

@@ -12,8 +12,9 @@ import (
 	"strings"
 )
 
-// microArgs is the go test command of the micro benchmarks.
-var microArgs = []string{"test", "-run", "^$", "-bench", ".", "-benchmem", "-count", "5", "-benchtime", "500ms", "./authorizer"}
+// microArgs is the go test command of the micro benchmarks: the authorizer
+// package's, and the authorizer function's handler with its EMF metrics.
+var microArgs = []string{"test", "-run", "^$", "-bench", ".", "-benchmem", "-count", "5", "-benchtime", "500ms", "./authorizer", "./examples/lambda/authorizer"}
 
 // benchStats are one benchmark's runs.
 type benchStats struct {
@@ -43,10 +44,15 @@ func (e *env) runMicro(ctx context.Context) (map[string]*benchStats, []string, e
 	return stats, order, nil
 }
 
-var benchLine = regexp.MustCompile(`^(Benchmark\S+?)(?:-\d+)?\s+\d+\s+([\d.]+) ns/op(?:\s+([\d.]+) B/op\s+([\d.]+) allocs/op)?`)
+var (
+	benchLine   = regexp.MustCompile(`^(Benchmark\S+?)(?:-\d+)?\s+\d+\s+([\d.]+) ns/op`)
+	benchBytes  = regexp.MustCompile(`\s([\d.]+) B/op`)
+	benchAllocs = regexp.MustCompile(`\s([\d.]+) allocs/op`)
+)
 
 // parseBench reads go test -bench output: per benchmark (GOMAXPROCS suffix
 // dropped), every run's ns/op, B/op and allocs/op, in first-seen order.
+// Other metrics a benchmark reports (cpu-ns/op) may sit between them.
 func parseBench(out string) (map[string]*benchStats, []string) {
 	stats := map[string]*benchStats{}
 	var order []string
@@ -63,8 +69,13 @@ func parseBench(out string) (map[string]*benchStats, []string) {
 			order = append(order, m[1])
 		}
 		ns, _ := strconv.ParseFloat(m[2], 64)
-		by, _ := strconv.ParseFloat(m[3], 64)
-		al, _ := strconv.ParseFloat(m[4], 64)
+		var by, al float64
+		if b := benchBytes.FindStringSubmatch(sc.Text()); b != nil {
+			by, _ = strconv.ParseFloat(b[1], 64)
+		}
+		if a := benchAllocs.FindStringSubmatch(sc.Text()); a != nil {
+			al, _ = strconv.ParseFloat(a[1], 64)
+		}
 		b.ns, b.bytes, b.allocs = append(b.ns, ns), append(b.bytes, by), append(b.allocs, al)
 	}
 	return stats, order

@@ -66,6 +66,8 @@ var microCases = []microCase{
 	{"BenchmarkHTTPAPI", "HTTPAPI handler (simple response): typed event in, response out", goalHandlerNs, false},
 	{"BenchmarkHTTPAPIIAM", "HTTPAPIIAM handler: typed event in, response out", goalHandlerNs, false},
 	{"BenchmarkMiddleware", "Middleware: *http.Request in, response written (httptest recorder)", goalHandlerNs, false},
+	{"BenchmarkHandlerWithMetrics/off", "authorizer function's RESTRequest handler, METRICS=off (examples/lambda/authorizer)", goalHandlerNs, false},
+	{"BenchmarkHandlerWithMetrics/on+decision", "the same with EMF metrics: a Decisions count recorded, one EMF document written per invocation", goalHandlerNs, false},
 	{"BenchmarkInvoke/rest-request", "RESTRequest as Lambda runs it: event JSON bytes in, response JSON out (lambda.NewHandler)", 0, false},
 	{"BenchmarkInvoke/rest-token", "RESTToken, JSON in and out (lambda.NewHandler)", 0, false},
 	{"BenchmarkInvoke/http-simple", "HTTPAPI, JSON in and out (lambda.NewHandler)", 0, false},
@@ -76,7 +78,7 @@ var microCases = []microCase{
 func microSection(res *results, m *microResult) *section {
 	s := &section{
 		title: "Authorizer: verify path and handlers (go test -bench)",
-		what: `The authorizer package's benchmarks, run 5 times each; the table gives the median ns/op (and the range), B/op and allocs/op (the largest of the 5 runs).
+		what: `The authorizer package's benchmarks and the authorizer function's handler without and with its EMF metrics (examples/lambda/authorizer), run 5 times each; the table gives the median ns/op (and the range), B/op and allocs/op (the largest of the 5 runs).
 The Verifier is warm (its first read done) over a Secrets Manager test double, so no call is made: this is the per-request cost once the secret is cached.
 "Typed event in, response out" is the adapter's handler function as lambda.Start calls it after decoding; the BenchmarkInvoke rows add what aws-lambda-go does around it on every invocation (encoding/json decode of the real event from authorizer/testdata, reflection call, encode), which is not the library's code and has no goal here.
 The goals (≤ 1 µs and 0 allocs for Verify, ≤ 5 µs per handler) are checked on the median.

@@ -8,11 +8,12 @@ import (
 	"time"
 
 	"github.com/originlock/originlock/authorizer"
+	"github.com/originlock/originlock/examples/lambda/internal/telemetry"
 	"github.com/originlock/originlock/internal/envconfig"
 )
 
 func TestParseConfigDefaults(t *testing.T) {
-	c, err := parseConfig(envconfig.Map(map[string]string{"SECRET_ID": "origin-verify"}))
+	c, err := parseConfig(envconfig.Map(map[string]string{"SECRET_ID": "origin-verify", "AWS_LAMBDA_FUNCTION_NAME": "auth"}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -20,7 +21,8 @@ func TestParseConfigDefaults(t *testing.T) {
 		secretID: "origin-verify", authorizerType: typeRESTRequest, headerName: "X-Origin-Verify",
 		cacheTTL: authorizer.DefaultCacheTTL, refreshCooldown: authorizer.DefaultRefreshCooldown,
 		previousGrace: authorizer.DefaultPreviousGrace, maxStaleness: authorizer.DefaultMaxStaleness,
-		logLevel: slog.LevelInfo,
+		settleDelay: authorizer.DefaultSettleDelay,
+		telemetry: telemetry.Config{JSON: true, Level: slog.LevelInfo, Metrics: true, Namespace: "Originlock", FunctionName: "auth"},
 	}
 	want.format = c.format
 	if c != want {
@@ -35,13 +37,13 @@ func TestParseConfigAll(t *testing.T) {
 	c, err := parseConfig(envconfig.Map(map[string]string{
 		"SECRET_ID": "arn:aws:secretsmanager:us-east-1:123456789012:secret:x-AbCdEf", "AUTHORIZER_TYPE": "HTTP-IAM",
 		"HEADER_NAME": "X-From-CDN", "CACHE_TTL": "1m", "REFRESH_COOLDOWN": "0", "PREVIOUS_GRACE": "30m",
-		"MAX_STALENESS": "2h", "SECRET_FORMAT": "plain", "LOG_LEVEL": "debug",
+		"MAX_STALENESS": "2h", "SECRET_FORMAT": "plain", "LOG_LEVEL": "debug", "METRICS": "off", "SETTLE_DELAY": "0",
 	}))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if c.authorizerType != typeHTTPIAM || c.headerName != "X-From-CDN" || c.cacheTTL != time.Minute || c.refreshCooldown != 0 ||
-		c.previousGrace != 30*time.Minute || c.maxStaleness != 2*time.Hour || !c.format.IsPlain() || c.logLevel != slog.LevelDebug {
+		c.previousGrace != 30*time.Minute || c.maxStaleness != 2*time.Hour || c.settleDelay != 0 || !c.format.IsPlain() || c.telemetry.Level != slog.LevelDebug || c.telemetry.Metrics {
 		t.Errorf("got %+v", c)
 	}
 }
@@ -49,8 +51,28 @@ func TestParseConfigAll(t *testing.T) {
 // TestBlankHeaderNameWithToken: a blank variable counts as not set (the
 // contract in examples/lambda/README.md), so a template that always sets
 // HEADER_NAME may leave it empty for rest-token.
+// TestSettleDelayMatchesVerifier: whatever parseConfig accepts, NewVerifier
+// accepts too, so the function never fails at init for a configuration the
+// table above calls valid.
+func TestSettleDelayMatchesVerifier(t *testing.T) {
+	for _, env := range []map[string]string{
+		{"SECRET_ID": "s", "METRICS": "off"},
+		{"SECRET_ID": "s", "METRICS": "off", "REFRESH_COOLDOWN": "5s", "SETTLE_DELAY": "10s"},
+		{"SECRET_ID": "s", "METRICS": "off", "REFRESH_COOLDOWN": "30s", "SETTLE_DELAY": "35s"},
+		{"SECRET_ID": "s", "METRICS": "off", "REFRESH_COOLDOWN": "1h", "SETTLE_DELAY": "0"},
+	} {
+		c, err := parseConfig(envconfig.Map(env))
+		if err != nil {
+			t.Fatalf("%v: %v", env, err)
+		}
+		if _, err := authorizer.NewVerifier(nilSM{}, c.secretID, c.options(slog.New(slog.DiscardHandler), nil)...); err != nil {
+			t.Errorf("%v: parseConfig accepts it, NewVerifier refuses it: %v", env, err)
+		}
+	}
+}
+
 func TestBlankHeaderNameWithToken(t *testing.T) {
-	c, err := parseConfig(envconfig.Map(map[string]string{"SECRET_ID": "s", "AUTHORIZER_TYPE": "rest-token", "HEADER_NAME": " "}))
+	c, err := parseConfig(envconfig.Map(map[string]string{"SECRET_ID": "s", "AUTHORIZER_TYPE": "rest-token", "HEADER_NAME": " ", "METRICS": "off"}))
 	if err != nil {
 		t.Fatalf("parseConfig: %v", err)
 	}
@@ -72,6 +94,10 @@ func TestParseConfigErrors(t *testing.T) {
 		"key with plain":      {map[string]string{"SECRET_ID": "s", "SECRET_FORMAT": "plain", "SECRET_JSON_KEY": "k"}, []string{"SECRET_JSON_KEY"}},
 		"bad level":           {map[string]string{"SECRET_ID": "s", "LOG_LEVEL": "loud"}, []string{"LOG_LEVEL"}},
 		"every error at once": {map[string]string{"AUTHORIZER_TYPE": "x", "LOG_LEVEL": "y"}, []string{"SECRET_ID", "AUTHORIZER_TYPE", "LOG_LEVEL"}},
+		"advanced logging":    {map[string]string{"SECRET_ID": "s", "AWS_LAMBDA_LOG_FORMAT": "yaml", "AWS_LAMBDA_LOG_LEVEL": "loud"}, []string{"AWS_LAMBDA_LOG_FORMAT", "AWS_LAMBDA_LOG_LEVEL"}},
+		"settle too short":    {map[string]string{"SECRET_ID": "s", "REFRESH_COOLDOWN": "5s", "SETTLE_DELAY": "9s"}, []string{"SETTLE_DELAY", "REFRESH_COOLDOWN"}},
+		"bad settle":          {map[string]string{"SECRET_ID": "s", "SETTLE_DELAY": "-1s"}, []string{"SETTLE_DELAY"}},
+		"metrics":             {map[string]string{"SECRET_ID": "s", "METRICS": "sometimes", "METRICS_NAMESPACE": "AWS/X"}, []string{"METRICS", "METRICS_NAMESPACE"}},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -103,7 +129,7 @@ func TestHandlerMatchesType(t *testing.T) {
 		typeHTTPSimple:  "func(context.Context, events.APIGatewayV2CustomAuthorizerV2Request) (events.APIGatewayV2CustomAuthorizerSimpleResponse, error)",
 		typeHTTPIAM:     "func(context.Context, events.APIGatewayV2CustomAuthorizerV2Request) (events.APIGatewayV2CustomAuthorizerIAMPolicyResponse, error)",
 	} {
-		got := typeName(handler(v, config{authorizerType: typ, headerName: "X-Origin-Verify"}))
+		got := typeName(handler(v, config{authorizerType: typ, headerName: "X-Origin-Verify"}, nil))
 		if got != want {
 			t.Errorf("%s: handler is %s, want %s", typ, got, want)
 		}

@@ -2,11 +2,11 @@ package main
 
 import (
 	"fmt"
-	"log/slog"
 	"strings"
 	"time"
 
 	"github.com/originlock/originlock/cloudfront"
+	"github.com/originlock/originlock/examples/lambda/internal/telemetry"
 	"github.com/originlock/originlock/internal/envconfig"
 	"github.com/originlock/originlock/internal/secretvalue"
 	"github.com/originlock/originlock/rotation"
@@ -24,7 +24,8 @@ const (
 	envDeadlineMargin = "DEADLINE_MARGIN"
 	envSettleDelay    = "SETTLE_DELAY"
 	envUpdateInterval = "UPDATE_INTERVAL"
-	envLogLevel       = "LOG_LEVEL"
+	envRevokePrevious = "REVOKE_PREVIOUS"
+	// Logging and metrics: see package telemetry.
 )
 
 const (
@@ -48,13 +49,14 @@ type config struct {
 	deadlineMargin time.Duration
 	settleDelay    time.Duration
 	updateInterval time.Duration
-	logLevel       slog.Level
+	revokePrevious bool
 	targets        targetsConfig // TARGETS and its variables: targets.go
+	telemetry      telemetry.Config
 }
 
 // parseConfig reads the configuration through lookup (os.LookupEnv). The
 // error lists every missing or invalid variable; the returned config then
-// still holds a usable log level.
+// still holds a usable log level and format.
 func parseConfig(lookup func(string) (string, bool)) (config, error) {
 	env := envconfig.New(lookup)
 	var c config
@@ -76,8 +78,9 @@ func parseConfig(lookup func(string) (string, bool)) (config, error) {
 	c.deadlineMargin = env.Duration(envDeadlineMargin, cloudfront.DefaultDeadlineMargin, 0, envconfig.MaxDuration)
 	c.settleDelay = env.Duration(envSettleDelay, rotation.DefaultSettleDelay, 0, envconfig.MaxDuration)
 	c.updateInterval = env.Duration(envUpdateInterval, 0, 0, 5*time.Minute)
-	c.logLevel = env.LogLevel(envLogLevel, slog.LevelInfo)
+	c.revokePrevious = env.Bool(envRevokePrevious, false)
 	c.targets = parseTargets(env, c.headerName)
+	c.telemetry = telemetry.Parse(env)
 	return c, env.Err()
 }
 

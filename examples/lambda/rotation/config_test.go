@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"io"
 	"log/slog"
 	"maps"
 	"reflect"
@@ -10,12 +11,13 @@ import (
 	"time"
 
 	"github.com/originlock/originlock/cloudfront"
+	"github.com/originlock/originlock/examples/lambda/internal/telemetry"
 	"github.com/originlock/originlock/internal/envconfig"
 	"github.com/originlock/originlock/internal/secretvalue"
 )
 
 // minimal is the smallest valid environment.
-var minimal = map[string]string{"SECRET_ID": "originlock/header", "DISTRIBUTIONS": "E1ABC"}
+var minimal = map[string]string{"SECRET_ID": "originlock/header", "DISTRIBUTIONS": "E1ABC", "AWS_LAMBDA_FUNCTION_NAME": "rotation"}
 
 // with returns minimal changed by kv pairs; an empty value deletes.
 func with(kv ...string) map[string]string {
@@ -40,7 +42,7 @@ func defaults() config {
 		pollInterval:   15 * time.Second,
 		deadlineMargin: 10 * time.Second,
 		settleDelay:    10 * time.Second,
-		logLevel:       slog.LevelInfo,
+		telemetry:      telemetry.Config{JSON: true, Level: slog.LevelInfo, Metrics: true, Namespace: "Originlock", FunctionName: "rotation"},
 	}
 }
 
@@ -66,10 +68,17 @@ func TestParseConfig(t *testing.T) {
 		{"poll interval min", with("POLL_INTERVAL", "1s"), func(c *config) { c.pollInterval = time.Second }},
 		{"deadline margin", with("DEADLINE_MARGIN", "30s"), func(c *config) { c.deadlineMargin = 30 * time.Second }},
 		{"deadline margin zero", with("DEADLINE_MARGIN", "0"), func(c *config) { c.deadlineMargin = 0 }},
+		{"revoke previous", with("REVOKE_PREVIOUS", "TRUE"), func(c *config) { c.revokePrevious = true }},
+		{"revoke previous off", with("REVOKE_PREVIOUS", "false"), nil},
 		{"settle delay", with("SETTLE_DELAY", "30s"), func(c *config) { c.settleDelay = 30 * time.Second }},
 		{"settle delay off", with("SETTLE_DELAY", "0"), func(c *config) { c.settleDelay = 0 }},
 		{"update interval", with("UPDATE_INTERVAL", "20s"), func(c *config) { c.updateInterval = 20 * time.Second }},
-		{"log level", with("LOG_LEVEL", "debug"), func(c *config) { c.logLevel = slog.LevelDebug }},
+		{"log level", with("LOG_LEVEL", "debug"), func(c *config) { c.telemetry.Level = slog.LevelDebug }},
+		{"Lambda's log controls", with("LOG_LEVEL", "debug", "AWS_LAMBDA_LOG_LEVEL", "ERROR", "AWS_LAMBDA_LOG_FORMAT", "Text"), func(c *config) {
+			c.telemetry.Level, c.telemetry.LambdaLevel, c.telemetry.JSON = slog.LevelError, true, false
+		}},
+		{"metrics off", with("METRICS", "off", "AWS_LAMBDA_FUNCTION_NAME", ""), func(c *config) { c.telemetry.Metrics, c.telemetry.FunctionName = false, "" }},
+		{"metrics namespace", with("METRICS_NAMESPACE", "Edge/Lock"), func(c *config) { c.telemetry.Namespace = "Edge/Lock" }},
 		{"empty optional means default", with("HEADER_NAME", " ", "VALUE_LENGTH", "\t"), nil},
 	}
 	for _, tt := range tests {
@@ -99,6 +108,7 @@ func TestParseConfigErrors(t *testing.T) {
 		{"nothing set", map[string]string{}, []string{
 			"SECRET_ID is required but not set",
 			"DISTRIBUTIONS is required but not set",
+			`AWS_LAMBDA_FUNCTION_NAME="": want the function's name, which Lambda sets (the metrics' FunctionName dimension; set METRICS=off to run without metrics)`,
 		}},
 		{"blank secret ID", with("SECRET_ID", "  "), []string{"SECRET_ID is required but not set"}},
 		{"bad distributions", with("DISTRIBUTIONS", "E1ABC;;E2DEF"), []string{
@@ -120,6 +130,7 @@ func TestParseConfigErrors(t *testing.T) {
 			`SECRET_JSON_KEY="HEADERVALUE": want no value when SECRET_FORMAT is plain (the whole secret string is the value)`,
 		}},
 		{"value length too short", with("VALUE_LENGTH", "42"), []string{`VALUE_LENGTH="42": want an integer from 43 to 1783`}},
+		{"revoke previous not a boolean", with("REVOKE_PREVIOUS", "yes"), []string{`REVOKE_PREVIOUS="yes": want true or false`}},
 		{"value length too long", with("VALUE_LENGTH", "1784"), []string{`VALUE_LENGTH="1784": want an integer from 43 to 1783`}},
 		{"value length not a number", with("VALUE_LENGTH", "64 chars"), []string{`VALUE_LENGTH="64 chars": want an integer from 43 to 1783`}},
 		{"poll interval without unit", with("POLL_INTERVAL", "15"), []string{`POLL_INTERVAL="15": want a duration such as 90s, 5m or 1h30m`}},
@@ -128,6 +139,8 @@ func TestParseConfigErrors(t *testing.T) {
 		{"negative settle delay", with("SETTLE_DELAY", "-10s"), []string{`SETTLE_DELAY="-10s": want a duration of at least 0s`}},
 		{"update interval too long", with("UPDATE_INTERVAL", "10m"), []string{`UPDATE_INTERVAL="10m": want a duration from 0s to 5m0s`}},
 		{"log level", with("LOG_LEVEL", "verbose"), []string{`LOG_LEVEL="verbose": want debug, info, warn or error`}},
+		{"Lambda log level", with("AWS_LAMBDA_LOG_LEVEL", "verbose"), []string{`AWS_LAMBDA_LOG_LEVEL="verbose": want TRACE, DEBUG, INFO, WARN, ERROR or FATAL`}},
+		{"metrics", with("METRICS", "yes"), []string{`METRICS="yes": want on or off`}},
 		{"every problem listed", with("SECRET_ID", "", "VALUE_LENGTH", "1", "LOG_LEVEL", "loud"), []string{
 			"SECRET_ID is required but not set",
 			`VALUE_LENGTH="1": want an integer from 43 to 1783`,
@@ -153,8 +166,8 @@ func TestParseConfigErrors(t *testing.T) {
 
 func TestParseConfigBadLogLevelStillLogs(t *testing.T) {
 	c, err := parseConfig(envconfig.Map(with("LOG_LEVEL", "loud")))
-	if err == nil || c.logLevel != slog.LevelInfo {
-		t.Errorf("got level %v and error %v, want info and an error", c.logLevel, err)
+	if err == nil || c.telemetry.Level != slog.LevelInfo {
+		t.Errorf("got level %v and error %v, want info and an error", c.telemetry.Level, err)
 	}
 }
 
@@ -215,14 +228,18 @@ func TestNewHandlerAcceptsParsedConfig(t *testing.T) {
 		minimal,
 		with("DISTRIBUTIONS", "E1ABC:api,api-2;E2DEF", "HEADER_NAME", "x-from-cdn"),
 		with("SECRET_FORMAT", "plain", "VALUE_LENGTH", "43", "DEADLINE_MARGIN", "0", "POLL_INTERVAL", "1s", "SETTLE_DELAY", "0"),
-		with("SECRET_JSON_KEY", "value", "VALUE_LENGTH", "1783", "LOG_LEVEL", "error"),
+		with("SECRET_JSON_KEY", "value", "VALUE_LENGTH", "1783", "LOG_LEVEL", "error", "METRICS", "off"),
 	}
 	for _, env := range envs {
 		c, err := parseConfig(envconfig.Map(env))
 		if err != nil {
 			t.Fatalf("%v: %v", env, err)
 		}
-		if _, err := newHandler(t.Context(), c, slog.New(slog.DiscardHandler)); err != nil {
+		metrics, err := telemetry.NewMetrics(io.Discard, c.telemetry, slog.New(slog.DiscardHandler))
+		if err != nil {
+			t.Fatalf("%v: %v", env, err)
+		}
+		if _, err := newHandler(t.Context(), c, slog.New(slog.DiscardHandler), metrics); err != nil {
 			t.Errorf("%v: newHandler refused the parsed config: %v", env, err)
 		}
 	}

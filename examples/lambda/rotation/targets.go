@@ -131,18 +131,19 @@ func targetNames(raw string) ([]string, error) {
 // rotation.Composite whose origin-side members (waf, then apikey) accept the
 // pending value before CloudFront sends it. With CLOUDFRONT_ROLE_ARN, the
 // CloudFront client assumes that role (with CLOUDFRONT_EXTERNAL_ID), for
-// distributions in another account. It makes no AWS call.
-func newTarget(awsCfg aws.Config, cfg config, logger *slog.Logger) (rotation.Target, error) {
+// distributions in another account. cfOpts are added to the CloudFront
+// target's own options (its observer). It makes no AWS call.
+func newTarget(awsCfg aws.Config, cfg config, logger *slog.Logger, cfOpts ...cloudfront.Option) (rotation.Target, error) {
 	cfClient := cfsdk.NewFromConfig(awsCfg)
 	if cfg.targets.roleARN != "" {
 		cfClient = cfsdk.NewFromConfig(assumeRoleConfig(awsCfg, cfg.targets.roleARN, cfg.targets.externalID))
 	}
 	origin, err := cloudfront.NewOriginHeader(cfClient,
 		cloudfront.Config{HeaderName: cfg.headerName, Distributions: cfg.distributions},
-		cloudfront.WithPollInterval(cfg.pollInterval),
-		cloudfront.WithDeadlineMargin(cfg.deadlineMargin),
-		cloudfront.WithUpdateInterval(cfg.updateInterval),
-		cloudfront.WithLogger(logger),
+		append([]cloudfront.Option{cloudfront.WithPollInterval(cfg.pollInterval),
+			cloudfront.WithDeadlineMargin(cfg.deadlineMargin),
+			cloudfront.WithUpdateInterval(cfg.updateInterval),
+			cloudfront.WithLogger(logger)}, cfOpts...)...,
 	)
 	if err != nil || (cfg.targets.waf == nil && cfg.targets.apiKeys == nil) {
 		return origin, err

@@ -216,7 +216,7 @@ func TestFunctionRotatesEveryTarget(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h, err := newHandler(ctx, cfg, slog.New(slog.DiscardHandler))
+	h, err := newHandler(ctx, cfg, slog.New(slog.DiscardHandler), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -288,7 +288,7 @@ func TestFunctionRotatesCrossAccount(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h, err := newHandler(ctx, cfg, slog.New(slog.DiscardHandler))
+	h, err := newHandler(ctx, cfg, slog.New(slog.DiscardHandler), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -311,7 +311,7 @@ func TestFunctionRotatesCrossAccount(t *testing.T) {
 	delete(env, "CLOUDFRONT_ROLE_ARN")
 	delete(env, "CLOUDFRONT_EXTERNAL_ID")
 	cfg, _ = parseConfig(envconfig.Map(env))
-	h, err = newHandler(ctx, cfg, slog.New(slog.DiscardHandler))
+	h, err = newHandler(ctx, cfg, slog.New(slog.DiscardHandler), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

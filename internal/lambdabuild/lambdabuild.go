@@ -14,7 +14,15 @@ import (
 )
 
 // Flags are scripts/build-lambdas's BUILD_FLAGS; a test keeps them in step.
-var Flags = []string{"-tags", "lambda.norpc", "-trimpath", "-buildvcs=false", "-ldflags=-s -w -buildid="}
+//
+// The tags leave out what the functions never use: lambda.norpc drops
+// aws-lambda-go's net/rpc mode (the provided.al2023 runtime speaks only the
+// Runtime API), and nethttpomithttp2 drops net/http's bundled HTTP/2, as
+// every peer of the functions speaks HTTP/1.1 (the Lambda Runtime API, and
+// the AWS SDK's clients for Secrets Manager, CloudFront, STS, WAF and API
+// Gateway, none of which needs HTTP/2). That keeps the authorizer well under
+// its 10 MB goal (BENCHMARKS.md).
+var Flags = []string{"-tags", "lambda.norpc,nethttpomithttp2", "-trimpath", "-buildvcs=false", "-ldflags=-s -w -buildid="}
 
 // Unset are the variables scripts/build-lambdas unsets so that the caller's
 // environment cannot change the binary (a test keeps them in step too).

@@ -15,7 +15,10 @@ import (
 )
 
 // API is the part of the CloudFront client OriginHeader uses.
-// *cloudfront.Client implements it.
+// *cloudfront.Client implements it. OriginHeader passes API options (optFns)
+// that carry the configuration's raw XML through the SDK's middleware stack;
+// an implementation must pass them on to a *cloudfront.Client (a wrapper that
+// counts or traces calls can), or SetSecret fails with ErrRawConfig.
 type API interface {
 	GetDistribution(ctx context.Context, in *cloudfront.GetDistributionInput, optFns ...func(*cloudfront.Options)) (*cloudfront.GetDistributionOutput, error)
 	GetDistributionConfig(ctx context.Context, in *cloudfront.GetDistributionConfigInput, optFns ...func(*cloudfront.Options)) (*cloudfront.GetDistributionConfigOutput, error)

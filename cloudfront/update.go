@@ -2,6 +2,7 @@ package cloudfront
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -35,9 +36,9 @@ func (t *OriginHeader) SetSecret(ctx context.Context, req rotation.SetSecretRequ
 	}
 	plans := make([]*plan, len(t.cfg.Distributions))
 	for i, d := range t.cfg.Distributions {
-		err := t.retry(ctx, d, func() (op string, err error) {
-			plans[i], op, err = t.read(ctx, d, value)
-			return op, err
+		err := t.retry(ctx, d, func() (err error) {
+			plans[i], err = t.read(ctx, d, value)
+			return err
 		})
 		if err != nil {
 			return rotation.SetSecretResponse{}, err
@@ -52,34 +53,53 @@ func (t *OriginHeader) SetSecret(ctx context.Context, req rotation.SetSecretRequ
 	return rotation.SetSecretResponse{}, nil
 }
 
-// plan is a distribution's config, read with etag, with the header already
-// set on its selected origins; changed lists the origins whose header it
-// changed (none: the distribution needs no update).
+// plan is a distribution's config as read with etag: cfg is the SDK's typed
+// view (for decisions), raw the bytes to send back (the bytes read, with the
+// header set on the selected origins); changed lists the origins whose header
+// the patch changed (none: the distribution needs no update).
 type plan struct {
 	cfg     *types.DistributionConfig
 	etag    *string
+	raw     []byte
 	changed []string
 }
 
 // read reads d's config once and plans the update. A config that does not
-// fit d (no such origin) is an error with no operation: reading it again
-// will not help.
-func (t *OriginHeader) read(ctx context.Context, d Distribution, value string) (*plan, string, error) {
-	out, err := t.api.GetDistributionConfig(ctx, &cloudfront.GetDistributionConfigInput{Id: aws.String(d.ID)})
+// fit d (no such origin) is a permanent error: reading it again will not help.
+func (t *OriginHeader) read(ctx context.Context, d Distribution, value string) (*plan, error) {
+	var body []byte
+	out, err := t.api.GetDistributionConfig(ctx, &cloudfront.GetDistributionConfigInput{Id: aws.String(d.ID)}, captureBody(&body))
 	if err != nil {
-		return nil, "GetDistributionConfig", err
+		return nil, &callError{op: "GetDistributionConfig", err: err}
+	}
+	if body == nil {
+		return nil, final(&DistributionError{DistributionID: d.ID, Err: fmt.Errorf("%w: %w", ErrRawConfig, errNoRawBody)})
 	}
 	p := &plan{cfg: out.DistributionConfig, etag: out.ETag}
 	origins, err := selectOrigins(p.cfg, d, t.cfg.HeaderName)
 	if err != nil {
-		return nil, "", err
+		return nil, final(err)
 	}
-	for _, o := range origins {
-		if setHeader(o, t.cfg.HeaderName, value) {
-			p.changed = append(p.changed, aws.ToString(o.Id))
+	ids := make([]string, len(origins))
+	for i, o := range origins {
+		ids[i] = aws.ToString(o.Id)
+	}
+	raw, patches, err := patchConfig(body, ids, t.cfg.HeaderName, value)
+	if err != nil {
+		return nil, final(&DistributionError{DistributionID: d.ID, Err: fmt.Errorf("%w: %w", ErrRawConfig, err)})
+	}
+	for i, o := range origins {
+		// The typed view and the XML come from the same bytes; should they
+		// ever disagree, trust neither.
+		if patches[i].Changed == carries(o, t.cfg.HeaderName, value) {
+			return nil, final(&DistributionError{DistributionID: d.ID, OriginID: ids[i], Err: fmt.Errorf("%w: the XML and the SDK's view of the origin's headers disagree", ErrRawConfig)})
+		}
+		if patches[i].Changed {
+			p.changed = append(p.changed, ids[i])
 		}
 	}
-	return p, "", nil
+	p.raw = raw
+	return p, nil
 }
 
 // apply sends p's config back. After a failed attempt it reads the config
@@ -91,30 +111,55 @@ func (t *OriginHeader) apply(ctx context.Context, d Distribution, value string, 
 		log.Info("cloudfront: distribution already carries the value; not updated")
 		return nil
 	}
-	return t.retry(ctx, d, func() (string, error) {
+	return t.retry(ctx, d, func() error {
 		if p == nil {
-			var op string
 			var err error
-			if p, op, err = t.read(ctx, d, value); err != nil {
-				return op, err
+			if p, err = t.read(ctx, d, value); err != nil {
+				return err
 			}
 			if len(p.changed) == 0 {
 				log.Info("cloudfront: distribution carries the value after a retry; not updated again")
-				return "", nil
+				return nil
 			}
 		}
 		if err := t.pace(ctx); err != nil {
-			return "UpdateDistribution", err
+			return &callError{op: "UpdateDistribution", err: err}
 		}
-		_, err := t.api.UpdateDistribution(ctx, &cloudfront.UpdateDistributionInput{Id: aws.String(d.ID), IfMatch: p.etag, DistributionConfig: p.cfg})
+		sent := false
+		// The typed config stays empty: the bytes sent are p.raw (see sendBody).
+		in := &cloudfront.UpdateDistributionInput{Id: aws.String(d.ID), IfMatch: p.etag, DistributionConfig: &types.DistributionConfig{}}
+		_, err := t.api.UpdateDistribution(ctx, in, sendBody(p.raw, &sent))
 		if err != nil {
 			p = nil
-			return "UpdateDistribution", err
+			if errors.Is(err, ErrRawConfig) {
+				return final(&DistributionError{DistributionID: d.ID, Err: err})
+			}
+			return &callError{op: "UpdateDistribution", err: err}
+		}
+		if !sent {
+			return final(&DistributionError{DistributionID: d.ID, Err: fmt.Errorf("%w: UpdateDistribution ran without the raw body", ErrRawConfig)})
 		}
 		log.Info("cloudfront: distribution updated", "origins", p.changed)
-		return "", nil
+		return nil
 	})
 }
+
+// callError is a failed CloudFront call, which retry may repeat.
+type callError struct {
+	op  string
+	err error
+}
+
+func (e *callError) Error() string { return e.op + ": " + e.err.Error() }
+func (e *callError) Unwrap() error { return e.err }
+
+// permanentError is a failure that no retry can mend: retry returns its
+// error as is.
+type permanentError struct{ err error }
+
+func final(err error) error             { return &permanentError{err: err} }
+func (e *permanentError) Error() string { return e.err.Error() }
+func (e *permanentError) Unwrap() error { return e.err }
 
 // retry runs call until it succeeds. call reports the operation that failed;
 // an error without one is final. A 412 is retried at once and a 5xx or a
@@ -122,17 +167,22 @@ func (t *OriginHeader) apply(ctx context.Context, d Distribution, value string, 
 // off too, but goes on until the deadline budget (see stopAt) would run out:
 // CloudFront lets an account update only a few distributions a minute, and
 // waiting is what it asks for.
-func (t *OriginHeader) retry(ctx context.Context, d Distribution, call func() (op string, err error)) error {
+func (t *OriginHeader) retry(ctx context.Context, d Distribution, call func() error) error {
 	stopAt := t.stopAt(ctx)
 	failures, throttles := 0, 0
 	for {
-		op, err := call()
+		err := call()
+		var pe *permanentError
+		var ce *callError
 		switch {
 		case err == nil:
 			return nil
-		case op == "":
+		case errors.As(err, &pe):
+			return pe.err
+		case !errors.As(err, &ce):
 			return err
 		}
+		op, err := ce.op, ce.err
 		var wait time.Duration
 		kind := classify(ctx, err)
 		switch kind {

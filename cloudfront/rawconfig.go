@@ -153,6 +153,8 @@ type edit struct {
 type originPatch struct {
 	ID      string
 	Changed bool
+	// Added: the origin had no such header and gets one.
+	Added bool
 	// Headers and Size are the origin's custom header count and the length
 	// of all its header names and values, in characters, after the patch.
 	Headers, Size int
@@ -222,7 +224,7 @@ func patchOrigin(raw []byte, o *rawOrigin, name, value string) ([]edit, originPa
 	if found {
 		return edits, p, nil
 	}
-	p.Changed, p.Headers, p.Size = true, p.Headers+1, p.Size+len(name)+len(value)
+	p.Changed, p.Added, p.Headers, p.Size = true, true, p.Headers+1, p.Size+len(name)+len(value)
 	if o.headers == nil {
 		prefix := prefixOf(raw, o.span)
 		at := o.afterID

@@ -16,9 +16,10 @@ import (
 // SetSecret writes req.Pending into the header of every selected origin.
 //
 // It first reads every distribution and checks that its selected origins
-// exist, so that a configuration that cannot take the value (a distribution
-// or origin that does not exist, a missing permission) fails the step before
-// any distribution changes. Then it updates the distributions one after the
+// exist and can take the header within CloudFront's quotas (WithMaxCustomHeaders,
+// MaxCustomHeaderChars), so that a configuration that cannot take the value
+// (a distribution or origin that does not exist, a full origin, a missing
+// permission) fails the step before any distribution changes. Then it updates the distributions one after the
 // other (WithUpdateInterval apart, if set), sending each config back as read
 // with only that header changed, guarded by the ETag it read. A distribution
 // whose selected origins all carry the value already is not updated, so a
@@ -94,12 +95,29 @@ func (t *OriginHeader) read(ctx context.Context, d Distribution, value string) (
 		if patches[i].Changed == carries(o, t.cfg.HeaderName, value) {
 			return nil, final(&DistributionError{DistributionID: d.ID, OriginID: ids[i], Err: fmt.Errorf("%w: the XML and the SDK's view of the origin's headers disagree", ErrRawConfig)})
 		}
+		if err := t.checkQuota(patches[i]); err != nil {
+			return nil, final(&DistributionError{DistributionID: d.ID, OriginID: ids[i], Err: err})
+		}
 		if patches[i].Changed {
 			p.changed = append(p.changed, ids[i])
 		}
 	}
 	p.raw = raw
 	return p, nil
+}
+
+// checkQuota refuses a patch that CloudFront would refuse with
+// TooManyOriginCustomHeaders or InvalidArgument. An origin that already has
+// more headers than the quota (raised for the account, but not told to this
+// target) keeps them: only adding a header is checked against it.
+func (t *OriginHeader) checkQuota(p originPatch) error {
+	switch {
+	case p.Added && p.Headers > t.opts.maxHeaders:
+		return fmt.Errorf("%w: adding %s would make %d custom headers, over the quota of %d (see WithMaxCustomHeaders)", ErrHeaderQuota, t.cfg.HeaderName, p.Headers, t.opts.maxHeaders)
+	case p.Changed && p.Size > MaxCustomHeaderChars:
+		return fmt.Errorf("%w: the custom header names and values would total %d characters, over CloudFront's limit of %d", ErrHeaderQuota, p.Size, MaxCustomHeaderChars)
+	}
+	return nil
 }
 
 // apply sends p's config back. After a failed attempt it reads the config

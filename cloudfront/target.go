@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"slices"
 	"sync"
 	"time"
@@ -83,12 +84,17 @@ func (t *OriginHeader) TestSecret(ctx context.Context, req rotation.TestSecretRe
 	if err := ValidateHeaderValue(value); err != nil {
 		return rotation.TestSecretResponse{}, fmt.Errorf("cloudfront: pending value: %w", err)
 	}
-	return rotation.TestSecretResponse{}, t.waitDeployed(ctx, value)
+	start := t.callStart()
+	err := t.waitDeployed(ctx, value)
+	if t.opts.observer != nil {
+		t.opts.observer.ObserveDeploymentWait(ctx, DeploymentWaitEvent{Duration: t.opts.clock.Now().Sub(start), Deployed: err == nil})
+	}
+	return rotation.TestSecretResponse{}, err
 }
 
 func (t *OriginHeader) checkConfig(ctx context.Context, current string) error {
 	for _, d := range t.cfg.Distributions {
-		out, err := t.api.GetDistributionConfig(ctx, &cloudfront.GetDistributionConfigInput{Id: aws.String(d.ID)})
+		out, err := t.getConfig(ctx, d.ID)
 		if err != nil {
 			return &DistributionError{DistributionID: d.ID, Err: fmt.Errorf("GetDistributionConfig: %w", err)}
 		}
@@ -98,7 +104,7 @@ func (t *OriginHeader) checkConfig(ctx context.Context, current string) error {
 		}
 		for _, o := range origins {
 			if current != "" && !carries(o, t.cfg.HeaderName, current) {
-				t.opts.logger.Warn("cloudfront: origin does not send the AWSCURRENT value; the authorizer refuses its requests until a rotation completes", "distribution", d.ID, "origin", aws.ToString(o.Id))
+				t.opts.logger.LogAttrs(ctx, slog.LevelWarn, "cloudfront: origin does not send the AWSCURRENT value; the authorizer refuses its requests until a rotation completes", slog.String("distribution", d.ID), slog.String("origin", aws.ToString(o.Id)))
 			}
 		}
 	}

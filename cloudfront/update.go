@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -50,7 +51,7 @@ func (t *OriginHeader) SetSecret(ctx context.Context, req rotation.SetSecretRequ
 			return rotation.SetSecretResponse{}, err
 		}
 	}
-	t.warnStaging(plans)
+	t.warnStaging(ctx, plans)
 	return rotation.SetSecretResponse{}, nil
 }
 
@@ -69,7 +70,7 @@ type plan struct {
 // fit d (no such origin) is a permanent error: reading it again will not help.
 func (t *OriginHeader) read(ctx context.Context, d Distribution, value string) (*plan, error) {
 	var body []byte
-	out, err := t.api.GetDistributionConfig(ctx, &cloudfront.GetDistributionConfigInput{Id: aws.String(d.ID)}, captureBody(&body))
+	out, err := t.getConfig(ctx, d.ID, captureBody(&body))
 	if err != nil {
 		return nil, &callError{op: "GetDistributionConfig", err: err}
 	}
@@ -126,7 +127,7 @@ func (t *OriginHeader) checkQuota(p originPatch) error {
 func (t *OriginHeader) apply(ctx context.Context, d Distribution, value string, p *plan) error {
 	log := t.opts.logger.With("distribution", d.ID)
 	if len(p.changed) == 0 {
-		log.Info("cloudfront: distribution already carries the value; not updated")
+		log.InfoContext(ctx, "cloudfront: distribution already carries the value; not updated")
 		return nil
 	}
 	return t.retry(ctx, d, func() error {
@@ -136,7 +137,7 @@ func (t *OriginHeader) apply(ctx context.Context, d Distribution, value string, 
 				return err
 			}
 			if len(p.changed) == 0 {
-				log.Info("cloudfront: distribution carries the value after a retry; not updated again")
+				log.InfoContext(ctx, "cloudfront: distribution carries the value after a retry; not updated again")
 				return nil
 			}
 		}
@@ -146,7 +147,7 @@ func (t *OriginHeader) apply(ctx context.Context, d Distribution, value string, 
 		sent := false
 		// The typed config stays empty: the bytes sent are p.raw (see sendBody).
 		in := &cloudfront.UpdateDistributionInput{Id: aws.String(d.ID), IfMatch: p.etag, DistributionConfig: &types.DistributionConfig{}}
-		_, err := t.api.UpdateDistribution(ctx, in, sendBody(p.raw, &sent))
+		_, err := t.update(ctx, in, sendBody(p.raw, &sent))
 		if err != nil {
 			p = nil
 			if errors.Is(err, ErrRawConfig) {
@@ -157,7 +158,7 @@ func (t *OriginHeader) apply(ctx context.Context, d Distribution, value string, 
 		if !sent {
 			return final(&DistributionError{DistributionID: d.ID, Err: fmt.Errorf("%w: UpdateDistribution ran without the raw body", ErrRawConfig)})
 		}
-		log.Info("cloudfront: distribution updated", "origins", p.changed)
+		log.InfoContext(ctx, "cloudfront: distribution updated", "origins", p.changed)
 		return nil
 	})
 }
@@ -224,7 +225,8 @@ func (t *OriginHeader) retry(ctx context.Context, d Distribution, call func() er
 			}
 			return &DistributionError{DistributionID: d.ID, Err: fmt.Errorf("%s failed %d times: %w", op, failures, err)}
 		}
-		t.opts.logger.Warn("cloudfront: retrying", "distribution", d.ID, "operation", op, "failures", failures, "throttled", throttles, "wait", wait, "error", err.Error())
+		t.opts.logger.LogAttrs(ctx, slog.LevelWarn, "cloudfront: retrying", slog.String("distribution", d.ID), slog.String("operation", op),
+			slog.Int("failures", failures), slog.Int("throttled", throttles), slog.Int64("wait_ms", wait.Milliseconds()), slog.String("error", err.Error()))
 		if err := t.sleep(ctx, wait); err != nil {
 			return &DistributionError{DistributionID: d.ID, Err: err}
 		}
@@ -261,7 +263,7 @@ func (t *OriginHeader) pace(ctx context.Context) error {
 
 // warnStaging warns when a primary distribution has a continuous deployment
 // policy and no staging distribution is configured.
-func (t *OriginHeader) warnStaging(plans []*plan) {
+func (t *OriginHeader) warnStaging(ctx context.Context, plans []*plan) {
 	var withPolicy []string
 	for i, p := range plans {
 		if aws.ToBool(p.cfg.Staging) {
@@ -272,6 +274,6 @@ func (t *OriginHeader) warnStaging(plans []*plan) {
 		}
 	}
 	if len(withPolicy) > 0 {
-		t.opts.logger.Warn("cloudfront: distributions have a continuous deployment policy but no staging distribution is configured; promoting the staging distribution would bring back an old header value", "distributions", withPolicy)
+		t.opts.logger.WarnContext(ctx, "cloudfront: distributions have a continuous deployment policy but no staging distribution is configured; promoting the staging distribution would bring back an old header value", "distributions", withPolicy)
 	}
 }

@@ -18,25 +18,34 @@ const (
 )
 
 // Every CloudFront call goes through these three, which report it to the
-// observer.
+// observer and make the SDK send exactly one request (oneAttempt).
+
+// oneAttempt limits the SDK's retryer to one attempt for a call OriginHeader
+// retries itself. Stacked, the two loops multiplied (WithMaxAttempts(2) on a
+// 503 made 6 requests, and the SDK's backoff slept outside the target's clock
+// and deadline budget): now every retry is OriginHeader's own, counted by
+// WithMaxAttempts (or the throttling budget), waited on the target's Clock and
+// bounded by the deadline. Per call, OriginHeader sends exactly as many
+// requests as its loop makes attempts.
+func oneAttempt(o *cloudfront.Options) { o.RetryMaxAttempts = 1 }
 
 func (t *OriginHeader) getConfig(ctx context.Context, id string, optFns ...func(*cloudfront.Options)) (*cloudfront.GetDistributionConfigOutput, error) {
 	start := t.callStart()
-	out, err := t.api.GetDistributionConfig(ctx, &cloudfront.GetDistributionConfigInput{Id: aws.String(id)}, optFns...)
+	out, err := t.api.GetDistributionConfig(ctx, &cloudfront.GetDistributionConfigInput{Id: aws.String(id)}, append(optFns, oneAttempt)...)
 	t.observeCall(ctx, opGetDistributionConfig, id, start, err)
 	return out, err
 }
 
 func (t *OriginHeader) update(ctx context.Context, in *cloudfront.UpdateDistributionInput, optFns ...func(*cloudfront.Options)) (*cloudfront.UpdateDistributionOutput, error) {
 	start := t.callStart()
-	out, err := t.api.UpdateDistribution(ctx, in, optFns...)
+	out, err := t.api.UpdateDistribution(ctx, in, append(optFns, oneAttempt)...)
 	t.observeCall(ctx, opUpdateDistribution, aws.ToString(in.Id), start, err)
 	return out, err
 }
 
 func (t *OriginHeader) get(ctx context.Context, id string, optFns ...func(*cloudfront.Options)) (*cloudfront.GetDistributionOutput, error) {
 	start := t.callStart()
-	out, err := t.api.GetDistribution(ctx, &cloudfront.GetDistributionInput{Id: aws.String(id)}, optFns...)
+	out, err := t.api.GetDistribution(ctx, &cloudfront.GetDistributionInput{Id: aws.String(id)}, append(optFns, oneAttempt)...)
 	t.observeCall(ctx, opGetDistribution, id, start, err)
 	return out, err
 }

@@ -100,7 +100,10 @@ func WithMaxWait(d time.Duration) Option {
 }
 
 // WithMaxAttempts bounds the attempts to update one distribution
-// (DefaultMaxAttempts).
+// (DefaultMaxAttempts) after 412s, 5xx answers and timeouts. Each attempt is
+// exactly one request: OriginHeader runs its calls with the SDK's retryer
+// limited to one attempt, so the SDK's retries do not multiply its own (a
+// client's RetryMaxAttempts does not apply to OriginHeader's calls).
 func WithMaxAttempts(n int) Option {
 	return func(o *options) { o.check(n >= 1, "WithMaxAttempts: must be at least 1"); o.maxAttempts = n }
 }

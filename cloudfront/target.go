@@ -94,9 +94,15 @@ func (t *OriginHeader) TestSecret(ctx context.Context, req rotation.TestSecretRe
 
 func (t *OriginHeader) checkConfig(ctx context.Context, current string) error {
 	for _, d := range t.cfg.Distributions {
-		out, err := t.getConfig(ctx, d.ID)
+		var out *cloudfront.GetDistributionConfigOutput
+		err := t.retry(ctx, d, func() (err error) {
+			if out, err = t.getConfig(ctx, d.ID); err != nil {
+				return &callError{op: opGetDistributionConfig, err: err}
+			}
+			return nil
+		})
 		if err != nil {
-			return &DistributionError{DistributionID: d.ID, Err: fmt.Errorf("GetDistributionConfig: %w", err)}
+			return err
 		}
 		origins, err := selectOrigins(out.DistributionConfig, d, t.cfg.HeaderName)
 		if err != nil {

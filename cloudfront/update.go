@@ -72,7 +72,7 @@ func (t *OriginHeader) read(ctx context.Context, d Distribution, value string) (
 	var body []byte
 	out, err := t.getConfig(ctx, d.ID, captureBody(&body))
 	if err != nil {
-		return nil, &callError{op: "GetDistributionConfig", err: err}
+		return nil, &callError{op: opGetDistributionConfig, err: err}
 	}
 	if body == nil {
 		return nil, final(&DistributionError{DistributionID: d.ID, Err: fmt.Errorf("%w: %w", ErrRawConfig, errNoRawBody)})
@@ -142,7 +142,7 @@ func (t *OriginHeader) apply(ctx context.Context, d Distribution, value string, 
 			}
 		}
 		if err := t.pace(ctx); err != nil {
-			return &callError{op: "UpdateDistribution", err: err}
+			return &callError{op: opUpdateDistribution, err: err}
 		}
 		sent := false
 		// The typed config stays empty: the bytes sent are p.raw (see sendBody).
@@ -153,7 +153,7 @@ func (t *OriginHeader) apply(ctx context.Context, d Distribution, value string, 
 			if errors.Is(err, ErrRawConfig) {
 				return final(&DistributionError{DistributionID: d.ID, Err: err})
 			}
-			return &callError{op: "UpdateDistribution", err: err}
+			return &callError{op: opUpdateDistribution, err: err}
 		}
 		if !sent {
 			return final(&DistributionError{DistributionID: d.ID, Err: fmt.Errorf("%w: UpdateDistribution ran without the raw body", ErrRawConfig)})
@@ -180,12 +180,15 @@ func final(err error) error             { return &permanentError{err: err} }
 func (e *permanentError) Error() string { return e.err.Error() }
 func (e *permanentError) Unwrap() error { return e.err }
 
-// retry runs call until it succeeds. call reports the operation that failed;
-// an error without one is final. A 412 is retried at once and a 5xx or a
-// timeout after a backoff, both bounded by WithMaxAttempts; throttling backs
-// off too, but goes on until the deadline budget (see stopAt) would run out:
-// CloudFront lets an account update only a few distributions a minute, and
-// waiting is what it asks for.
+// retry runs call until it succeeds. A failed CloudFront call is a
+// *callError, which names the operation; any other error (a *permanentError
+// from final, or one of neither type) is returned at once. A 412 is retried
+// at once and a 5xx or a timeout after a backoff, both bounded by
+// WithMaxAttempts; throttling backs off too, but goes on until the deadline
+// budget (see stopAt) would run out: CloudFront lets an account update only a
+// few distributions a minute, and waiting is what it asks for. No backoff
+// goes past the deadline budget either. Each attempt is one HTTP request (see
+// oneAttempt).
 func (t *OriginHeader) retry(ctx context.Context, d Distribution, call func() error) error {
 	stopAt := t.stopAt(ctx)
 	failures, throttles := 0, 0
@@ -212,6 +215,9 @@ func (t *OriginHeader) retry(ctx context.Context, d Distribution, call func() er
 		case transient:
 			failures++
 			wait = t.backoff(failures)
+			if failures < t.opts.maxAttempts && !t.opts.clock.Now().Add(wait).Before(stopAt) {
+				return &DistributionError{DistributionID: d.ID, Err: fmt.Errorf("%s failed %d times, stopping before the deadline: %w", op, failures, err)}
+			}
 		case throttled:
 			throttles++
 			wait = t.backoff(throttles)

@@ -57,7 +57,9 @@ const validationID = "OperationInputValidation"
 // DistributionConfig: the typed configuration never carries the config, so a
 // client that ignored these options would fail the SDK's validation rather
 // than send a lossy copy. The options therefore drop that validation, which
-// would refuse the empty struct, and check the two inputs it checked.
+// would refuse the empty struct; the other inputs it checked, Id and IfMatch,
+// OriginHeader always sets (an empty ETag would get CloudFront's
+// InvalidIfMatchVersion, which makes it read again).
 func sendBody(body []byte, sent *bool) func(*cloudfront.Options) {
 	mw := middleware.BuildMiddlewareFunc("originlock.SendRawBody", func(ctx context.Context, in middleware.BuildInput, next middleware.BuildHandler) (middleware.BuildOutput, middleware.Metadata, error) {
 		req, ok := in.Request.(*smithyhttp.Request)

@@ -105,3 +105,119 @@ func TestConfigErrorsAreNotRetried(t *testing.T) {
 		t.Errorf("configuration test after one throttled read: %v", err)
 	}
 }
+
+func TestSetSecretRetries(t *testing.T) {
+	dists := []cloudfront.Distribution{{ID: "E1", OriginIDs: []string{"api"}}}
+	cases := map[string]struct {
+		faults      map[string][]cfdouble.Fault
+		bumpETag    int
+		wantErr     func(error) bool // nil: success
+		wantUpdates int
+		wantWaits   int
+	}{
+		"412 once":              {faults: map[string][]cfdouble.Fault{opUpdate: {cfdouble.Stale}}, wantUpdates: 2},
+		"ETag moved once":       {bumpETag: 1, wantUpdates: 2},
+		"ETag moves every time": {bumpETag: 100, wantErr: is(cloudfront.ErrConflict), wantUpdates: cloudfront.DefaultMaxAttempts},
+		"throttled twice":       {faults: map[string][]cfdouble.Fault{opUpdate: {throttle, throttle}}, wantUpdates: 3, wantWaits: 2},
+		"throttled reads":       {faults: map[string][]cfdouble.Fault{opGetConfig: {throttle}}, wantUpdates: 1, wantWaits: 1},
+		"503 once":              {faults: map[string][]cfdouble.Fault{opUpdate: {unavailable}}, wantUpdates: 2, wantWaits: 1},
+		"lost response":         {faults: map[string][]cfdouble.Fault{opUpdate: {cfdouble.LostResponse}}, wantUpdates: 1, wantWaits: 1},
+		"throttled 5 times":     {faults: map[string][]cfdouble.Fault{opUpdate: {throttle, throttle, throttle, throttle, throttle}}, wantUpdates: 6, wantWaits: 5},
+		"503 always":            {faults: map[string][]cfdouble.Fault{opUpdate: {unavailable, unavailable, unavailable, unavailable, unavailable}}, wantErr: apiCode("ServiceUnavailable"), wantUpdates: cloudfront.DefaultMaxAttempts, wantWaits: cloudfront.DefaultMaxAttempts - 1},
+		"access denied":         {faults: map[string][]cfdouble.Fault{opUpdate: {cfdouble.AccessDenied}}, wantErr: apiCode("AccessDenied"), wantUpdates: 1},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			f := newFixture(t, dists)
+			for op, faults := range tc.faults {
+				f.api.Fail(op, faults...)
+			}
+			f.api.BumpAfterReads("E1", tc.bumpETag)
+			err := f.set(t.Context())
+			if tc.wantErr == nil && err != nil {
+				t.Fatalf("SetSecret: %v", err)
+			}
+			if tc.wantErr != nil {
+				if !tc.wantErr(err) {
+					t.Fatalf("got %v", err)
+				}
+				var de *cloudfront.DistributionError
+				if !errors.As(err, &de) || de.DistributionID != "E1" {
+					t.Errorf("error %v does not name the distribution", err)
+				}
+				if got := headerValues(f.config("E1"))["api/"+header]; got != oldValue {
+					t.Error("a failed SetSecret left a changed header")
+				}
+			}
+			if got := f.api.Count(opUpdate); got != tc.wantUpdates {
+				t.Errorf("UpdateDistribution calls = %d, want %d", got, tc.wantUpdates)
+			}
+			waits := f.clock.Waits()
+			if len(waits) != tc.wantWaits {
+				t.Errorf("backoff waits = %v, want %d", waits, tc.wantWaits)
+			}
+			for i, w := range waits {
+				if max := min(cloudfront.DefaultBackoff<<i, cloudfront.DefaultMaxBackoff); w < max/2 || w > max {
+					t.Errorf("wait %d = %v, want within [%v, %v]", i, w, max/2, max)
+				}
+			}
+		})
+	}
+}
+
+// TestSetSecretThrottledUntilTheDeadline: throttling is retried, backing off
+// up to DefaultMaxBackoff, until the next wait would pass the deadline minus
+// the margin; then SetSecret fails with the throttling error.
+func TestSetSecretThrottledUntilTheDeadline(t *testing.T) {
+	f := newFixture(t, []cloudfront.Distribution{{ID: "E1"}}, cloudfront.WithDeadlineMargin(30*time.Second))
+	throttles := make([]cfdouble.Fault, 1000)
+	for i := range throttles {
+		throttles[i] = throttle
+	}
+	f.api.Fail(opUpdate, throttles...)
+	ctx, cancel := context.WithTimeout(t.Context(), 15*time.Minute)
+	defer cancel()
+	start := f.clock.Now()
+	err := f.set(ctx)
+	if !apiCode("Throttling")(err) || !strings.Contains(err.Error(), "before the deadline") {
+		t.Fatalf("got %v, want the throttling error, stopped before the deadline", err)
+	}
+	waited := f.clock.Now().Sub(start)
+	if waited > 15*time.Minute-30*time.Second || waited < 12*time.Minute {
+		t.Errorf("backed off for %v of fake time, want most of the 14m30s budget", waited)
+	}
+	for _, w := range f.clock.Waits() {
+		if w > cloudfront.DefaultMaxBackoff {
+			t.Errorf("a wait of %v is longer than DefaultMaxBackoff", w)
+		}
+	}
+	if got := f.api.Count(opUpdate); got < 15 {
+		t.Errorf("UpdateDistribution calls = %d, want the retries to go on for the whole budget", got)
+	}
+}
+
+// TestUpdateInterval: with WithUpdateInterval, updates of successive
+// distributions are that far apart; a distribution that needs no update
+// takes no slot.
+func TestUpdateInterval(t *testing.T) {
+	f := newFixture(t, []cloudfront.Distribution{{ID: "E1"}, {ID: "E2"}}, cloudfront.WithUpdateInterval(20*time.Second))
+	f.add("E3", f.config("E2"))
+	f.target, _ = cloudfront.NewOriginHeader(f.client, cloudfront.Config{HeaderName: header, Distributions: []cloudfront.Distribution{{ID: "E1"}, {ID: "E2"}, {ID: "E3"}}},
+		cloudfront.WithClock(f.clock), cloudfront.WithUpdateInterval(20*time.Second), cloudfront.WithLogger(slog.New(slog.DiscardHandler)))
+	start := f.clock.Now()
+	if err := f.set(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if got := f.clock.Now().Sub(start); got != 40*time.Second {
+		t.Errorf("three updates took %v of fake time, want 40s (two intervals)", got)
+	}
+	if err := f.set(t.Context()); err != nil { // nothing left to update
+		t.Fatal(err)
+	}
+	if got := f.clock.Now().Sub(start); got != 40*time.Second {
+		t.Errorf("a SetSecret with nothing to update waited (now %v)", got)
+	}
+	if _, err := cloudfront.NewOriginHeader(f.client, cloudfront.Config{HeaderName: header, Distributions: []cloudfront.Distribution{{ID: "E1"}}}, cloudfront.WithUpdateInterval(-time.Second)); err == nil {
+		t.Error("a negative interval was accepted")
+	}
+}

@@ -128,8 +128,14 @@ func TestSetSecretRereadsRawAfter412(t *testing.T) {
 	if !bytes.Equal(e1[2].Body, wantBody) {
 		t.Errorf("the update after the 412s is not the last read plus the header:\n got %s\nwant %s", e1[2].Body, wantBody)
 	}
-	if e1[2].IfMatch != srv.ETag("E1") && e1[2].IfMatch == e1[1].IfMatch {
-		t.Errorf("the retry reused the stale If-Match %q", e1[1].IfMatch)
+	var lastRead cfdouble.Request
+	for _, r := range srv.Requests() {
+		if r.Op == cfdouble.OpGetDistributionConfig && r.ID == "E1" {
+			lastRead = r
+		}
+	}
+	if e1[2].IfMatch != lastRead.ETag || e1[2].IfMatch == e1[1].IfMatch {
+		t.Errorf("the update after the 412s had If-Match %q, want the last read's ETag %q", e1[2].IfMatch, lastRead.ETag)
 	}
 }
 

@@ -1,6 +1,7 @@
 package cloudfront
 
 import (
+	"os"
 	"strings"
 	"testing"
 )
@@ -90,4 +91,61 @@ func TestPatchConfigRefuses(t *testing.T) {
 			t.Errorf("%s: the error contains the value", name)
 		}
 	}
+}
+
+// FuzzPatchConfig: on any document, patchConfig either refuses or returns
+// well-formed XML on which the header carries the value on every selected
+// origin, and which a second patch leaves byte for byte as it is.
+func FuzzPatchConfig(f *testing.F) {
+	for _, name := range []string{"testdata/unknown-elements.xml", "testdata/unknown-elements.want.xml"} {
+		b, err := os.ReadFile(name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b, "api", "api-2")
+	}
+	f.Add([]byte(`<DistributionConfig><Origins><Items><Origin><Id>o</Id></Origin></Items></Origins></DistributionConfig>`), "o", "")
+	f.Fuzz(func(t *testing.T, doc []byte, id1, id2 string) {
+		const name, value = "X-Origin-Verify", "v-0123456789&<>\"'"
+		ids := []string{id1}
+		if id2 != "" && id2 != id1 {
+			ids = append(ids, id2)
+		}
+		out, _, err := patchConfig(doc, ids, name, value)
+		if err != nil {
+			return
+		}
+		origins, err := scanConfig(out)
+		if err != nil {
+			t.Fatalf("the patched document does not parse: %v\n%s", err, out)
+		}
+		for _, id := range ids {
+			for _, o := range origins {
+				if o.id != id {
+					continue
+				}
+				found := false
+				for _, h := range o.list {
+					if strings.EqualFold(h.name, name) {
+						found = true
+						if h.value != value {
+							t.Fatalf("origin %q: header holds %q after the patch", id, h.value)
+						}
+					}
+				}
+				if !found {
+					t.Fatalf("origin %q: no header after the patch\n%s", id, out)
+				}
+			}
+		}
+		again, patches, err := patchConfig(out, ids, name, value)
+		if err != nil || string(again) != string(out) {
+			t.Fatalf("a second patch changed the document (%v)", err)
+		}
+		for _, p := range patches {
+			if p.Changed {
+				t.Fatalf("a second patch reports a change on %q", p.ID)
+			}
+		}
+	})
 }

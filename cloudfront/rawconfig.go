@@ -31,6 +31,10 @@ const (
 	foreignComponent = "/\x00" // an element outside CloudFront's namespace: nothing below it matches
 )
 
+// maxDepth bounds the nesting the scanner accepts (a DistributionConfig is
+// about ten levels deep), and with it the memory its paths take.
+const maxDepth = 100
+
 // span is where one element sits in the raw XML: [start, startEnd) is its
 // start tag, [endStart, end) its end tag (empty for <a/>).
 type span struct {
@@ -94,6 +98,9 @@ func scanConfig(raw []byte) ([]*rawOrigin, error) {
 				path = stack[len(stack)-1].path + foreignComponent
 			default:
 				path = stack[len(stack)-1].path + "/" + tok.Name.Local
+			}
+			if len(stack) >= maxDepth {
+				return nil, fmt.Errorf("elements nested deeper than %d", maxDepth)
 			}
 			stack = append(stack, frame{path: path, start: span{start: off, startEnd: after}})
 			text.Reset()

@@ -83,6 +83,7 @@ func TestPatchConfigRefuses(t *testing.T) {
 		"origin twice":      `<DistributionConfig><Origins><Items><Origin><Id>o</Id></Origin><Origin><Id>o</Id></Origin></Items></Origins></DistributionConfig>`,
 		"origin missing":    `<DistributionConfig><Origins><Items><Origin><Id>p</Id></Origin></Items></Origins></DistributionConfig>`,
 		"undefined entity":  `<DistributionConfig><Comment>&nbsp;</Comment></DistributionConfig>`,
+		"nested too deep":   `<DistributionConfig>` + strings.Repeat("<a>", 200) + strings.Repeat("</a>", 200) + `</DistributionConfig>`,
 	}
 	for name, doc := range cases {
 		if _, _, err := patchConfig([]byte(doc), []string{"o"}, "H", "secret-value"); err == nil {

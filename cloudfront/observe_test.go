@@ -12,6 +12,7 @@ import (
 
 	"github.com/originlock/originlock/cloudfront"
 	"github.com/originlock/originlock/internal/cfdouble"
+	"github.com/originlock/originlock/internal/clocktest"
 	"github.com/originlock/originlock/rotation"
 )
 
@@ -190,4 +191,41 @@ func TestLogsCarryTheRequestID(t *testing.T) {
 func withPolicy(cfg *types.DistributionConfig) *types.DistributionConfig {
 	cfg.ContinuousDeploymentPolicyId = aws.String("cdp-1")
 	return cfg
+}
+
+// countingClock is a test clock that counts how often the time is read.
+type countingClock struct {
+	*clocktest.Clock
+	mu  sync.Mutex
+	now int
+}
+
+func (c *countingClock) Now() time.Time {
+	c.mu.Lock()
+	c.now++
+	c.mu.Unlock()
+	return c.Clock.Now()
+}
+
+// TestNoObserverNoCost: without an observer nothing is measured: the clock
+// is read two times fewer per call than with one (its start and its end).
+func TestNoObserverNoCost(t *testing.T) {
+	reads := func(opts ...cloudfront.Option) (int, int) {
+		f := newFixture(t, []cloudfront.Distribution{{ID: "E1"}, {ID: "E2"}})
+		clk := &countingClock{Clock: f.clock}
+		target, err := cloudfront.NewOriginHeader(f.client, cloudfront.Config{HeaderName: header, Distributions: []cloudfront.Distribution{{ID: "E1"}, {ID: "E2"}}},
+			append([]cloudfront.Option{cloudfront.WithClock(clk), cloudfront.WithLogger(slog.New(slog.DiscardHandler))}, opts...)...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := target.SetSecret(t.Context(), rotation.SetSecretRequest{Pending: newValue}); err != nil {
+			t.Fatal(err)
+		}
+		return clk.now, len(f.api.Requests())
+	}
+	without, calls := reads()
+	with, _ := reads(cloudfront.WithObserver(&recorder{}))
+	if with-without != 2*calls {
+		t.Errorf("clock reads: %d without an observer, %d with one, for %d calls; want exactly 2 per call more with one", without, with, calls)
+	}
 }

@@ -3,6 +3,9 @@
 // HTTP (httptest) to a real AWS SDK client. It serves GetDistributionConfig,
 // UpdateDistribution and GetDistribution, and adds what moto lacks:
 //
+//   - Every request must carry a SigV4 signature, with the credentials
+//     test/test, that covers the body received (403 SignatureDoesNotMatch
+//     otherwise).
 //   - Distribution configs are stored as the bytes last written, and served
 //     back byte for byte, so elements the SDK does not know survive.
 //   - The ETag moves on every update and is checked against If-Match: a

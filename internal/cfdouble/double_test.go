@@ -2,6 +2,7 @@ package cfdouble_test
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"strings"
 	"testing"
@@ -10,6 +11,8 @@ import (
 	cfsdk "github.com/aws/aws-sdk-go-v2/service/cloudfront"
 	"github.com/aws/aws-sdk-go-v2/service/cloudfront/types"
 	"github.com/aws/smithy-go"
+	"github.com/aws/smithy-go/middleware"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
 
 	"github.com/originlock/originlock/internal/cfdouble"
 )
@@ -101,5 +104,42 @@ func TestWhatMotoLacks(t *testing.T) {
 	}
 	if want := []string{"Deployed/3", "InProgress/5", "InProgress/5", "Deployed/5"}; strings.Join(seen, " ") != strings.Join(want, " ") {
 		t.Errorf("GetDistribution after an update: %v, want %v (one stale read, two InProgress)", seen, want)
+	}
+}
+
+// TestSignatureCoversTheBody: a body changed after the SDK signed the
+// request is refused, so tests that pass through the double prove that a
+// body replaced earlier in the stack was the one signed.
+func TestSignatureCoversTheBody(t *testing.T) {
+	s := cfdouble.New()
+	if err := s.PutConfig("E1", config(1)); err != nil {
+		t.Fatal(err)
+	}
+	afterSigning := func(o *cfsdk.Options) {
+		o.APIOptions = append(o.APIOptions, func(st *middleware.Stack) error {
+			return st.Finalize.Add(middleware.FinalizeMiddlewareFunc("tamper", func(ctx context.Context, in middleware.FinalizeInput, next middleware.FinalizeHandler) (middleware.FinalizeOutput, middleware.Metadata, error) {
+				req := in.Request.(*smithyhttp.Request)
+				raw, err := cfdouble.Marshal(config(2))
+				if err != nil {
+					return middleware.FinalizeOutput{}, middleware.Metadata{}, err
+				}
+				if in.Request, err = req.SetStream(bytes.NewReader(raw)); err != nil {
+					return middleware.FinalizeOutput{}, middleware.Metadata{}, err
+				}
+				in.Request.(*smithyhttp.Request).ContentLength = int64(len(raw))
+				return next.HandleFinalize(ctx, in)
+			}), middleware.After)
+		})
+	}
+	cf := s.Start(t)
+	_, err := cf.UpdateDistribution(t.Context(), &cfsdk.UpdateDistributionInput{Id: aws.String("E1"), IfMatch: aws.String("E1"), DistributionConfig: config(3)}, afterSigning)
+	if code(err) != "SignatureDoesNotMatch" {
+		t.Fatalf("a body changed after signing: %v, want SignatureDoesNotMatch", err)
+	}
+	if s.ETag("E1") != "E1" {
+		t.Error("the refused update was applied")
+	}
+	if _, err := cf.UpdateDistribution(t.Context(), &cfsdk.UpdateDistributionInput{Id: aws.String("E1"), IfMatch: aws.String("E1"), DistributionConfig: config(3)}); err != nil {
+		t.Errorf("a correctly signed update: %v", err)
 	}
 }

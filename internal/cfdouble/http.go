@@ -42,6 +42,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "InvalidArgument", "unreadable body")
 		return
 	}
+	if err := checkSignature(r, body); err != nil {
+		writeError(w, http.StatusForbidden, "SignatureDoesNotMatch", err.Error())
+		return
+	}
 	rec := Request{Op: op, ID: id, IfMatch: r.Header.Get("If-Match")}
 	if op == OpUpdateDistribution {
 		rec.Body = body

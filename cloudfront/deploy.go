@@ -3,10 +3,10 @@ package cloudfront
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"slices"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/cloudfront"
 )
 
 // statusDeployed is the Status CloudFront reports once a change has
@@ -30,11 +30,11 @@ func (t *OriginHeader) waitDeployed(ctx context.Context, value string) error {
 					return err
 				}
 				// A throttled or failed poll says nothing about deployment: ask again.
-				t.opts.logger.Warn("cloudfront: status check failed; will retry", "distribution", d.ID, "error", err.Error())
+				t.opts.logger.LogAttrs(ctx, slog.LevelWarn, "cloudfront: status check failed; will retry", slog.String("distribution", d.ID), slog.String("error", err.Error()))
 				st = DistributionStatus{ID: d.ID, Status: "unknown (GetDistribution failed)"}
 			}
 			if st.Status == statusDeployed && st.HasValue {
-				t.opts.logger.Info("cloudfront: value deployed", "distribution", d.ID, "polls", polls)
+				t.opts.logger.LogAttrs(ctx, slog.LevelInfo, "cloudfront: value deployed", slog.String("distribution", d.ID), slog.Int("polls", polls))
 				continue
 			}
 			waiting = append(waiting, st)
@@ -48,7 +48,7 @@ func (t *OriginHeader) waitDeployed(ctx context.Context, value string) error {
 		if !clk.Now().Add(t.opts.pollInterval).Before(stopAt) {
 			return notDeployed
 		}
-		t.opts.logger.Info("cloudfront: waiting for deployment", "waiting", len(waiting), "poll_interval", t.opts.pollInterval)
+		t.opts.logger.LogAttrs(ctx, slog.LevelInfo, "cloudfront: waiting for deployment", slog.Int("waiting", len(waiting)), slog.Int64("poll_interval_ms", t.opts.pollInterval.Milliseconds()))
 		if err := t.sleep(ctx, t.opts.pollInterval); err != nil {
 			return fmt.Errorf("%w (stopped waiting: %w)", notDeployed, err)
 		}
@@ -58,7 +58,7 @@ func (t *OriginHeader) waitDeployed(ctx context.Context, value string) error {
 // status reads one distribution's deployment status and whether its config
 // carries value on every selected origin.
 func (t *OriginHeader) status(ctx context.Context, d Distribution, value string) (DistributionStatus, error) {
-	out, err := t.api.GetDistribution(ctx, &cloudfront.GetDistributionInput{Id: aws.String(d.ID)})
+	out, err := t.get(ctx, d.ID)
 	if err != nil {
 		return DistributionStatus{}, &DistributionError{DistributionID: d.ID, Err: fmt.Errorf("GetDistribution: %w", err)}
 	}

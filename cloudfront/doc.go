@@ -4,18 +4,35 @@
 // origin can refuse every request that did not come through CloudFront.
 //
 // UpdateDistribution replaces a distribution's whole configuration, so
-// OriginHeader reads it with GetDistributionConfig, sets only its own header
-// on the selected origins (adding it to an origin that lacks it), and sends
-// the rest back as read, guarded by
-// the ETag (If-Match). The configuration travels through the AWS SDK's types:
-// a field CloudFront added after the pinned SDK version would not survive
-// the round trip, so keep github.com/aws/aws-sdk-go-v2/service/cloudfront
-// current in the program that deploys this. It retries on 412 PreconditionFailed and backs off on
-// throttling, updates distributions one after the other rather than in a
-// burst, and skips any distribution that already carries the value, so a
-// retried rotation does not trigger another deployment. TestSecret then waits
-// until every distribution reports Deployed with the value in its config: only
-// then do all edge locations send it.
+// OriginHeader reads it with GetDistributionConfig and sends back exactly the
+// XML it read, guarded by the ETag (If-Match), changed only where its header
+// is: the header's value on each selected origin, or one OriginCustomHeader
+// added (and the Quantity incremented) on a selected origin that lacks it.
+// Elements the compiled-in SDK does not know (features CloudFront added
+// later), their order, namespaces, comments, character references, unicode
+// and whitespace all come back as they were, on staging distributions too.
+// Decisions (which origins, whether the value is already there, the header
+// quotas) use the SDK's typed view of the same bytes. If the bytes read are
+// not available (an API implementation that does not pass the SDK's options
+// through) or cannot be patched, the step fails with ErrRawConfig and nothing
+// is updated: it never falls back to the SDK's typed round trip, which drops
+// what the SDK does not know.
+//
+// The bytes travel through the SDK's own middleware stack, so endpoints,
+// signing, retries, If-Match and error handling stay the SDK's: a
+// Deserialize-step middleware keeps the response body of
+// GetDistributionConfig, and a Build-step middleware puts the patched bytes in
+// place of the serialized request body of UpdateDistribution before the
+// payload is hashed and signed. The same technique fits any target whose
+// update is a full replace, such as a WAF web ACL (GetWebACL, then UpdateWebACL
+// with the LockToken): patch the bytes read, not the typed struct.
+//
+// It retries on 412 PreconditionFailed and backs off on throttling, updates
+// distributions one after the other rather than in a burst, and skips any
+// distribution that already carries the value, so a retried rotation does not
+// trigger another deployment. TestSecret then waits until every distribution
+// reports Deployed with the value in its config: only then do all edge
+// locations send it.
 //
 // # IAM permissions
 //

@@ -25,6 +25,17 @@ var (
 	// ErrConflict: the distribution changed under every attempt to update it
 	// (412 PreconditionFailed each time).
 	ErrConflict = errors.New("distribution kept changing during the update (PreconditionFailed)")
+	// ErrHeaderQuota: setting the header would break CloudFront's limits on
+	// an origin's custom headers: more headers than WithMaxCustomHeaders
+	// allows, or more than MaxCustomHeaderChars characters of names and
+	// values. SetSecret checks every distribution before it updates any.
+	ErrHeaderQuota = errors.New("origin custom header quota exceeded")
+	// ErrRawConfig: the distribution's configuration could not be sent back
+	// byte for byte (the client gave no raw response body, or the XML could
+	// not be read or patched). Nothing was updated: OriginHeader never falls
+	// back to the SDK's typed round trip, which drops the elements the SDK
+	// does not know.
+	ErrRawConfig = errors.New("cannot send the distribution configuration back as read")
 	// ErrNotDeployed: the value was not in effect on every distribution
 	// before the wait ended. The error is a *NotDeployedError.
 	ErrNotDeployed = errors.New("not deployed yet")

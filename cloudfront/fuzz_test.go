@@ -14,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudfront/types"
 
 	"github.com/originlock/originlock/cloudfront"
+	"github.com/originlock/originlock/internal/cfdouble"
 	"github.com/originlock/originlock/internal/clocktest"
 	"github.com/originlock/originlock/internal/fixture"
 	"github.com/originlock/originlock/rotation"
@@ -107,11 +108,12 @@ func fuzzConfig(data []byte) (*types.DistributionConfig, []string) {
 	return cfg, selected
 }
 
-// FuzzSetSecretChangesOnlyTheHeader: on any distribution config and any
-// selection of origins, SetSecret either refuses without updating, or sets
-// the rotated header (matched case-insensitively, added where missing) on
-// exactly the selected origins and changes nothing else; run again, it
-// updates nothing.
+// FuzzSetSecretChangesOnlyTheHeader: on any distribution config the SDK can
+// represent (serialized by the SDK into the double) and any selection of
+// origins, SetSecret either refuses without updating, or its raw patch gives
+// the same typed config as the typed patch computed here (the rotated header,
+// matched case-insensitively, set on exactly the selected origins, added
+// where missing) and changes nothing else; run again, it updates nothing.
 func FuzzSetSecretChangesOnlyTheHeader(f *testing.F) {
 	f.Add([]byte{2, 1, 0, 7, 3, 1, 2, 1, 0, 2, 0, 0, 1, 1, 1})
 	f.Add([]byte{0})
@@ -119,20 +121,25 @@ func FuzzSetSecretChangesOnlyTheHeader(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		const pending = "pending-value-0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMN"
 		before, selected := fuzzConfig(data)
-		api := newAPIDouble()
-		api.add("E1", before)
-		target, err := cloudfront.NewOriginHeader(api, cloudfront.Config{HeaderName: header, Distributions: []cloudfront.Distribution{{ID: "E1", OriginIDs: selected}}},
+		api := cfdouble.New()
+		if err := api.PutConfig("E1", before); err != nil {
+			t.Fatal(err)
+		}
+		target, err := cloudfront.NewOriginHeader(api.Start(t), cloudfront.Config{HeaderName: header, Distributions: []cloudfront.Distribution{{ID: "E1", OriginIDs: selected}}},
 			cloudfront.WithLogger(slog.New(slog.DiscardHandler)), cloudfront.WithClock(clocktest.New(time.Unix(0, 0))))
 		if err != nil {
 			t.Fatal(err)
 		}
 		_, err = target.SetSecret(context.Background(), rotation.SetSecretRequest{Pending: pending})
-		after := api.config("E1")
+		after, cerr := api.Config("E1")
+		if cerr != nil {
+			t.Fatal(cerr)
+		}
 		if err != nil {
 			if !errors.Is(err, cloudfront.ErrOriginNotFound) && !errors.Is(err, cloudfront.ErrNoOriginWithHeader) {
 				t.Fatalf("unexpected error: %v", err)
 			}
-			if api.count("UpdateDistribution") != 0 {
+			if api.Count(opUpdate) != 0 {
 				t.Fatal("a refused SetSecret updated the distribution")
 			}
 			return
@@ -167,9 +174,9 @@ func FuzzSetSecretChangesOnlyTheHeader(f *testing.F) {
 		if a, w := jsonOf(after), jsonOf(want); a != w {
 			t.Fatalf("SetSecret changed more or less than the header:\n got %s\nwant %s", a, w)
 		}
-		updates := api.count("UpdateDistribution")
-		if _, err := target.SetSecret(context.Background(), rotation.SetSecretRequest{Pending: pending}); err != nil || api.count("UpdateDistribution") != updates {
-			t.Fatalf("SetSecret again: %v, %d more updates; want none", err, api.count("UpdateDistribution")-updates)
+		updates := api.Count(opUpdate)
+		if _, err := target.SetSecret(context.Background(), rotation.SetSecretRequest{Pending: pending}); err != nil || api.Count(opUpdate) != updates {
+			t.Fatalf("SetSecret again: %v, %d more updates; want none", err, api.Count(opUpdate)-updates)
 		}
 	})
 }

@@ -11,6 +11,10 @@ const MaxHeaderNameLength = headername.MaxLength
 // MaxHeaderValueLength (1783) is CloudFront's limit on a custom header value.
 const MaxHeaderValueLength = secretvalue.MaxLength
 
+// MaxCustomHeaderChars is CloudFront's limit on the length of all custom
+// header names and values of one origin, together, in characters.
+const MaxCustomHeaderChars = 10240
+
 // ValidateHeaderName reports whether CloudFront accepts name as an origin
 // custom header: an HTTP token of at most MaxHeaderNameLength characters that
 // is not one of the headers CloudFront manages itself (Cache-Control, Host,

@@ -24,7 +24,8 @@ const (
 	CallError              CallResult = "error"
 )
 
-// CallEvent is one CloudFront API call (after the SDK's own retries).
+// CallEvent is one CloudFront API call: one HTTP request, as OriginHeader
+// limits the SDK's retryer to one attempt and retries itself.
 type CallEvent struct {
 	// Operation is the API name: "GetDistribution", "GetDistributionConfig",
 	// "UpdateDistribution".

@@ -28,6 +28,9 @@ const (
 	// CloudFront's update rate, reported at a few a minute, asks for).
 	DefaultBackoff    = 2 * time.Second
 	DefaultMaxBackoff = time.Minute
+	// DefaultMaxCustomHeaders is CloudFront's default quota of custom
+	// headers per origin (adjustable through Service Quotas).
+	DefaultMaxCustomHeaders = 10
 )
 
 // Clock tells time and waits: the clock package's Clock, shared by every
@@ -44,6 +47,7 @@ type options struct {
 	deadlineMargin time.Duration
 	maxWait        time.Duration
 	maxAttempts    int
+	maxHeaders     int
 	updateInterval time.Duration
 	backoff        time.Duration
 	maxBackoff     time.Duration
@@ -59,6 +63,7 @@ func defaultOptions() options {
 		deadlineMargin: DefaultDeadlineMargin,
 		maxWait:        DefaultMaxWait,
 		maxAttempts:    DefaultMaxAttempts,
+		maxHeaders:     DefaultMaxCustomHeaders,
 		backoff:        DefaultBackoff,
 		maxBackoff:     DefaultMaxBackoff,
 		clock:          clock.System(),
@@ -95,9 +100,20 @@ func WithMaxWait(d time.Duration) Option {
 }
 
 // WithMaxAttempts bounds the attempts to update one distribution
-// (DefaultMaxAttempts).
+// (DefaultMaxAttempts) after 412s, 5xx answers and timeouts. Each attempt is
+// exactly one request: OriginHeader runs its calls with the SDK's retryer
+// limited to one attempt, so the SDK's retries do not multiply its own (a
+// client's RetryMaxAttempts does not apply to OriginHeader's calls).
 func WithMaxAttempts(n int) Option {
 	return func(o *options) { o.check(n >= 1, "WithMaxAttempts: must be at least 1"); o.maxAttempts = n }
+}
+
+// WithMaxCustomHeaders sets the quota of custom headers per origin that
+// SetSecret checks before adding the header to an origin
+// (DefaultMaxCustomHeaders): raise it when your account's CloudFront quota
+// has been raised.
+func WithMaxCustomHeaders(n int) Option {
+	return func(o *options) { o.check(n >= 1, "WithMaxCustomHeaders: must be at least 1"); o.maxHeaders = n }
 }
 
 // WithUpdateInterval makes SetSecret leave at least d between two

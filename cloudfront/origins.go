@@ -80,26 +80,3 @@ func carries(o *types.Origin, name, value string) bool {
 	}
 	return true
 }
-
-// setHeader makes o carry name: value, changing nothing else: an existing
-// header keeps its spelling and position, a missing one is appended. It
-// reports whether o changed.
-func setHeader(o *types.Origin, name, value string) bool {
-	if carries(o, name, value) {
-		return false
-	}
-	if !hasHeader(o, name) {
-		if o.CustomHeaders == nil {
-			o.CustomHeaders = &types.CustomHeaders{}
-		}
-		o.CustomHeaders.Items = append(o.CustomHeaders.Items, types.OriginCustomHeader{HeaderName: aws.String(name), HeaderValue: aws.String(value)})
-		o.CustomHeaders.Quantity = aws.Int32(int32(len(o.CustomHeaders.Items))) // #nosec G115 -- CloudFront allows tens of headers per origin, far below 2^31
-		return true
-	}
-	for i := range o.CustomHeaders.Items {
-		if h := &o.CustomHeaders.Items[i]; strings.EqualFold(aws.ToString(h.HeaderName), name) {
-			h.HeaderValue = aws.String(value)
-		}
-	}
-	return true
-}

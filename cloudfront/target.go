@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"slices"
 	"sync"
 	"time"
@@ -15,7 +16,10 @@ import (
 )
 
 // API is the part of the CloudFront client OriginHeader uses.
-// *cloudfront.Client implements it.
+// *cloudfront.Client implements it. OriginHeader passes API options (optFns)
+// that carry the configuration's raw XML through the SDK's middleware stack;
+// an implementation must pass them on to a *cloudfront.Client (a wrapper that
+// counts or traces calls can), or SetSecret fails with ErrRawConfig.
 type API interface {
 	GetDistribution(ctx context.Context, in *cloudfront.GetDistributionInput, optFns ...func(*cloudfront.Options)) (*cloudfront.GetDistributionOutput, error)
 	GetDistributionConfig(ctx context.Context, in *cloudfront.GetDistributionConfigInput, optFns ...func(*cloudfront.Options)) (*cloudfront.GetDistributionConfigOutput, error)
@@ -80,14 +84,25 @@ func (t *OriginHeader) TestSecret(ctx context.Context, req rotation.TestSecretRe
 	if err := ValidateHeaderValue(value); err != nil {
 		return rotation.TestSecretResponse{}, fmt.Errorf("cloudfront: pending value: %w", err)
 	}
-	return rotation.TestSecretResponse{}, t.waitDeployed(ctx, value)
+	start := t.callStart()
+	err := t.waitDeployed(ctx, value)
+	if t.opts.observer != nil {
+		t.opts.observer.ObserveDeploymentWait(ctx, DeploymentWaitEvent{Duration: t.opts.clock.Now().Sub(start), Deployed: err == nil})
+	}
+	return rotation.TestSecretResponse{}, err
 }
 
 func (t *OriginHeader) checkConfig(ctx context.Context, current string) error {
 	for _, d := range t.cfg.Distributions {
-		out, err := t.api.GetDistributionConfig(ctx, &cloudfront.GetDistributionConfigInput{Id: aws.String(d.ID)})
+		var out *cloudfront.GetDistributionConfigOutput
+		err := t.retry(ctx, d, func() (err error) {
+			if out, err = t.getConfig(ctx, d.ID); err != nil {
+				return &callError{op: opGetDistributionConfig, err: err}
+			}
+			return nil
+		})
 		if err != nil {
-			return &DistributionError{DistributionID: d.ID, Err: fmt.Errorf("GetDistributionConfig: %w", err)}
+			return err
 		}
 		origins, err := selectOrigins(out.DistributionConfig, d, t.cfg.HeaderName)
 		if err != nil {
@@ -95,7 +110,7 @@ func (t *OriginHeader) checkConfig(ctx context.Context, current string) error {
 		}
 		for _, o := range origins {
 			if current != "" && !carries(o, t.cfg.HeaderName, current) {
-				t.opts.logger.Warn("cloudfront: origin does not send the AWSCURRENT value; the authorizer refuses its requests until a rotation completes", "distribution", d.ID, "origin", aws.ToString(o.Id))
+				t.opts.logger.LogAttrs(ctx, slog.LevelWarn, "cloudfront: origin does not send the AWSCURRENT value; the authorizer refuses its requests until a rotation completes", slog.String("distribution", d.ID), slog.String("origin", aws.ToString(o.Id)))
 			}
 		}
 	}

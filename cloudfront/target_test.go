@@ -11,9 +11,11 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	cfsdk "github.com/aws/aws-sdk-go-v2/service/cloudfront"
 	"github.com/aws/aws-sdk-go-v2/service/cloudfront/types"
 
 	"github.com/originlock/originlock/cloudfront"
+	"github.com/originlock/originlock/internal/cfdouble"
 	"github.com/originlock/originlock/internal/clocktest"
 	"github.com/originlock/originlock/rotation"
 )
@@ -24,11 +26,14 @@ const (
 	newValue = "new-value-0123456789abcdefghijklmnopqrstuvwxyzABCDEFGH"
 )
 
-// doubleEnv is an OriginHeader over an apiDouble holding distribution E1, with
-// origins api (header set), static (another header only) and extra (header
-// set, lower-case name).
+// doubleEnv is an OriginHeader whose SDK client talks to the CloudFront
+// test double (cfdouble), which holds distribution E1, with origins api
+// (header set), static (another header only) and extra (header set,
+// lower-case name), and E2 with one origin api.
 type doubleEnv struct {
-	api    *apiDouble
+	t      *testing.T
+	api    *cfdouble.Server
+	client *cfsdk.Client
 	clock  *clocktest.Clock
 	target *cloudfront.OriginHeader
 	logs   *bytes.Buffer
@@ -36,20 +41,37 @@ type doubleEnv struct {
 
 func newFixture(t *testing.T, dists []cloudfront.Distribution, opts ...cloudfront.Option) *doubleEnv {
 	t.Helper()
-	f := &doubleEnv{api: newAPIDouble(), clock: clocktest.New(time.Date(2026, 11, 21, 0, 0, 0, 0, time.UTC)), logs: &bytes.Buffer{}}
-	f.api.add("E1", distConfig(map[string][][2]string{
+	f := &doubleEnv{t: t, api: cfdouble.New(), clock: clocktest.New(time.Date(2026, 11, 21, 0, 0, 0, 0, time.UTC)), logs: &bytes.Buffer{}}
+	f.add("E1", distConfig(map[string][][2]string{
 		"api":    {{"X-Other", "keep"}, {header, oldValue}},
 		"static": {{"X-Other", "keep"}},
 		"extra":  {{strings.ToLower(header), oldValue}},
 	}, "api", "static", "extra"))
-	f.api.add("E2", distConfig(map[string][][2]string{"api": {{header, oldValue}}}, "api"))
+	f.add("E2", distConfig(map[string][][2]string{"api": {{header, oldValue}}}, "api"))
+	f.client = f.api.Start(t)
 	opts = append([]cloudfront.Option{cloudfront.WithClock(f.clock), cloudfront.WithLogger(slog.New(slog.NewTextHandler(f.logs, nil)))}, opts...)
-	target, err := cloudfront.NewOriginHeader(f.api, cloudfront.Config{HeaderName: header, Distributions: dists}, opts...)
+	target, err := cloudfront.NewOriginHeader(f.client, cloudfront.Config{HeaderName: header, Distributions: dists}, opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
 	f.target = target
 	return f
+}
+
+func (f *doubleEnv) add(id string, cfg *types.DistributionConfig) {
+	f.t.Helper()
+	if err := f.api.PutConfig(id, cfg); err != nil {
+		f.t.Fatal(err)
+	}
+}
+
+func (f *doubleEnv) config(id string) *types.DistributionConfig {
+	f.t.Helper()
+	cfg, err := f.api.Config(id)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return cfg
 }
 
 func (f *doubleEnv) set(ctx context.Context) error {
@@ -75,11 +97,11 @@ func headerValues(cfg *types.DistributionConfig) map[string]string {
 
 func TestSetSecretChangesOnlyTheHeader(t *testing.T) {
 	f := newFixture(t, []cloudfront.Distribution{{ID: "E1", OriginIDs: []string{"api", "static"}}})
-	before := f.api.config("E1")
+	before := f.config("E1")
 	if err := f.set(t.Context()); err != nil {
 		t.Fatal(err)
 	}
-	after := f.api.config("E1")
+	after := f.config("E1")
 	want := map[string]string{
 		"api/X-Other": "keep", "api/" + header: newValue,
 		"static/X-Other": "keep", "static/" + header: newValue, // added
@@ -95,7 +117,7 @@ func TestSetSecretChangesOnlyTheHeader(t *testing.T) {
 	if !reflect.DeepEqual(before, after) {
 		t.Error("SetSecret changed the distribution config beyond the header")
 	}
-	if got := *f.api.config("E1").Origins.Items[1].CustomHeaders.Quantity; got != 2 {
+	if got := *f.config("E1").Origins.Items[1].CustomHeaders.Quantity; got != 2 {
 		t.Errorf("static origin header Quantity = %d, want 2", got)
 	}
 }
@@ -105,7 +127,7 @@ func TestSetSecretSelectsOriginsCarryingTheHeader(t *testing.T) {
 	if err := f.set(t.Context()); err != nil {
 		t.Fatal(err)
 	}
-	got := headerValues(f.api.config("E1"))
+	got := headerValues(f.config("E1"))
 	if got["api/"+header] != newValue || got["extra/"+strings.ToLower(header)] != newValue {
 		t.Error("origins that carried the header (any case) were not updated")
 	}
@@ -121,123 +143,8 @@ func TestSetSecretIsIdempotent(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if got := f.api.count("UpdateDistribution"); got != 2 {
+	if got := f.api.Count(opUpdate); got != 2 {
 		t.Errorf("UpdateDistribution calls = %d, want 2 (one per distribution, none on repeats)", got)
-	}
-}
-
-func TestSetSecretRetries(t *testing.T) {
-	dists := []cloudfront.Distribution{{ID: "E1", OriginIDs: []string{"api"}}}
-	cases := map[string]struct {
-		faults      map[string][]error
-		bumpETag    int
-		wantErr     error // nil: success
-		wantUpdates int
-		wantWaits   int
-	}{
-		"412 once":              {faults: map[string][]error{"UpdateDistribution": {errStale}}, wantUpdates: 2},
-		"ETag moved once":       {bumpETag: 1, wantUpdates: 2},
-		"ETag moves every time": {bumpETag: 100, wantErr: cloudfront.ErrConflict, wantUpdates: cloudfront.DefaultMaxAttempts},
-		"throttled twice":       {faults: map[string][]error{"UpdateDistribution": {errThrottled, errThrottled}}, wantUpdates: 3, wantWaits: 2},
-		"throttled reads":       {faults: map[string][]error{"GetDistributionConfig": {errThrottled}}, wantUpdates: 1, wantWaits: 1},
-		"503 once":              {faults: map[string][]error{"UpdateDistribution": {errUnavailable}}, wantUpdates: 2, wantWaits: 1},
-		"throttled 5 times":     {faults: map[string][]error{"UpdateDistribution": {errThrottled, errThrottled, errThrottled, errThrottled, errThrottled}}, wantUpdates: 6, wantWaits: 5},
-		"503 always":            {faults: map[string][]error{"UpdateDistribution": {errUnavailable, errUnavailable, errUnavailable, errUnavailable, errUnavailable}}, wantErr: errUnavailable, wantUpdates: cloudfront.DefaultMaxAttempts, wantWaits: cloudfront.DefaultMaxAttempts - 1},
-		"access denied":         {faults: map[string][]error{"UpdateDistribution": {errDenied}}, wantErr: errDenied, wantUpdates: 1},
-	}
-	for name, tc := range cases {
-		t.Run(name, func(t *testing.T) {
-			f := newFixture(t, dists)
-			for op, errs := range tc.faults {
-				f.api.fail(op, errs...)
-			}
-			f.api.dists["E1"].etagBumpsTil = tc.bumpETag
-			err := f.set(t.Context())
-			if tc.wantErr == nil && err != nil {
-				t.Fatalf("SetSecret: %v", err)
-			}
-			if tc.wantErr != nil {
-				if !errors.Is(err, tc.wantErr) {
-					t.Fatalf("got %v, want %v", err, tc.wantErr)
-				}
-				var de *cloudfront.DistributionError
-				if !errors.As(err, &de) || de.DistributionID != "E1" {
-					t.Errorf("error %v does not name the distribution", err)
-				}
-				if got := headerValues(f.api.config("E1"))["api/"+header]; got != oldValue {
-					t.Error("a failed SetSecret left a changed header")
-				}
-			}
-			if got := f.api.count("UpdateDistribution"); got != tc.wantUpdates {
-				t.Errorf("UpdateDistribution calls = %d, want %d", got, tc.wantUpdates)
-			}
-			waits := f.clock.Waits()
-			if len(waits) != tc.wantWaits {
-				t.Errorf("backoff waits = %v, want %d", waits, tc.wantWaits)
-			}
-			for i, w := range waits {
-				if max := min(cloudfront.DefaultBackoff<<i, cloudfront.DefaultMaxBackoff); w < max/2 || w > max {
-					t.Errorf("wait %d = %v, want within [%v, %v]", i, w, max/2, max)
-				}
-			}
-		})
-	}
-}
-
-// TestSetSecretThrottledUntilTheDeadline: throttling is retried, backing off
-// up to DefaultMaxBackoff, until the next wait would pass the deadline minus
-// the margin; then SetSecret fails with the throttling error.
-func TestSetSecretThrottledUntilTheDeadline(t *testing.T) {
-	f := newFixture(t, []cloudfront.Distribution{{ID: "E1"}}, cloudfront.WithDeadlineMargin(30*time.Second))
-	throttles := make([]error, 1000)
-	for i := range throttles {
-		throttles[i] = errThrottled
-	}
-	f.api.fail("UpdateDistribution", throttles...)
-	ctx, cancel := context.WithTimeout(t.Context(), 15*time.Minute)
-	defer cancel()
-	start := f.clock.Now()
-	err := f.set(ctx)
-	if !errors.Is(err, errThrottled) || !strings.Contains(err.Error(), "before the deadline") {
-		t.Fatalf("got %v, want the throttling error, stopped before the deadline", err)
-	}
-	waited := f.clock.Now().Sub(start)
-	if waited > 15*time.Minute-30*time.Second || waited < 12*time.Minute {
-		t.Errorf("backed off for %v of fake time, want most of the 14m30s budget", waited)
-	}
-	for _, w := range f.clock.Waits() {
-		if w > cloudfront.DefaultMaxBackoff {
-			t.Errorf("a wait of %v is longer than DefaultMaxBackoff", w)
-		}
-	}
-	if got := f.api.count("UpdateDistribution"); got < 15 {
-		t.Errorf("UpdateDistribution calls = %d, want the retries to go on for the whole budget", got)
-	}
-}
-
-// TestUpdateInterval: with WithUpdateInterval, updates of successive
-// distributions are that far apart; a distribution that needs no update
-// takes no slot.
-func TestUpdateInterval(t *testing.T) {
-	f := newFixture(t, []cloudfront.Distribution{{ID: "E1"}, {ID: "E2"}}, cloudfront.WithUpdateInterval(20*time.Second))
-	f.api.add("E3", f.api.config("E2"))
-	f.target, _ = cloudfront.NewOriginHeader(f.api, cloudfront.Config{HeaderName: header, Distributions: []cloudfront.Distribution{{ID: "E1"}, {ID: "E2"}, {ID: "E3"}}},
-		cloudfront.WithClock(f.clock), cloudfront.WithUpdateInterval(20*time.Second), cloudfront.WithLogger(slog.New(slog.DiscardHandler)))
-	start := f.clock.Now()
-	if err := f.set(t.Context()); err != nil {
-		t.Fatal(err)
-	}
-	if got := f.clock.Now().Sub(start); got != 40*time.Second {
-		t.Errorf("three updates took %v of fake time, want 40s (two intervals)", got)
-	}
-	if err := f.set(t.Context()); err != nil { // nothing left to update
-		t.Fatal(err)
-	}
-	if got := f.clock.Now().Sub(start); got != 40*time.Second {
-		t.Errorf("a SetSecret with nothing to update waited (now %v)", got)
-	}
-	if _, err := cloudfront.NewOriginHeader(f.api, cloudfront.Config{HeaderName: header, Distributions: []cloudfront.Distribution{{ID: "E1"}}}, cloudfront.WithUpdateInterval(-time.Second)); err == nil {
-		t.Error("a negative interval was accepted")
 	}
 }
 
@@ -247,11 +154,11 @@ func TestSetSecretRefusesBeforeAnyCall(t *testing.T) {
 		return errors.As(err, &nsd)
 	}
 	stripHeaders := func(f *doubleEnv) {
-		cfg := f.api.config("E1")
+		cfg := f.config("E1")
 		for i := range cfg.Origins.Items {
 			cfg.Origins.Items[i].CustomHeaders = nil
 		}
-		f.api.add("E1", cfg)
+		f.add("E1", cfg)
 	}
 	cases := map[string]struct {
 		dists   []cloudfront.Distribution
@@ -288,12 +195,17 @@ func TestSetSecretRefusesBeforeAnyCall(t *testing.T) {
 			if tc.pending != "" && strings.Contains(err.Error(), string(tc.pending)) {
 				t.Error("the error contains the value")
 			}
-			if f.api.count("UpdateDistribution") != 0 {
+			if f.api.Count(opUpdate) != 0 {
 				t.Errorf("UpdateDistribution was called; err=%v logs=%s", err, f.logs)
 			}
 		})
 	}
 }
+
+const (
+	throttle    = cfdouble.Throttle
+	unavailable = cfdouble.Unavailable
+)
 
 // is returns a matcher for errors.Is(err, target).
 func is(target error) func(error) bool {
@@ -302,7 +214,7 @@ func is(target error) func(error) bool {
 
 func TestTestSecretWaitsForDeployment(t *testing.T) {
 	f := newFixture(t, []cloudfront.Distribution{{ID: "E1"}, {ID: "E2"}}, cloudfront.WithPollInterval(20*time.Second))
-	f.api.deployPolls, f.api.staleReads = 4, 2
+	f.api.SetDeployment(4, 2)
 	if err := f.set(t.Context()); err != nil {
 		t.Fatal(err)
 	}
@@ -312,7 +224,7 @@ func TestTestSecretWaitsForDeployment(t *testing.T) {
 		t.Fatalf("TestSecret: %v", err)
 	}
 	// Each distribution: 2 stale reads, 4 InProgress, then Deployed = 7 polls.
-	if got := f.api.count("GetDistribution"); got != 14 {
+	if got := f.api.Count(opGet); got != 14 {
 		t.Errorf("GetDistribution calls = %d, want 14", got)
 	}
 	if got := len(f.clock.Waits()); got != 6 {
@@ -322,7 +234,7 @@ func TestTestSecretWaitsForDeployment(t *testing.T) {
 
 func TestTestSecretGivesUpBeforeTheDeadline(t *testing.T) {
 	f := newFixture(t, []cloudfront.Distribution{{ID: "E1"}}, cloudfront.WithPollInterval(time.Minute), cloudfront.WithDeadlineMargin(30*time.Second))
-	f.api.deployPolls = 1000
+	f.api.SetDeployment(1000, 0)
 	if err := f.set(t.Context()); err != nil {
 		t.Fatal(err)
 	}
@@ -341,7 +253,7 @@ func TestTestSecretGivesUpBeforeTheDeadline(t *testing.T) {
 		t.Errorf("waited %v of fake time, want between 3m and the deadline minus the margin (4m30s)", waited)
 	}
 	// The retry Secrets Manager makes later finds it deployed.
-	f.api.dists["E1"].pollsLeft = 0
+	f.api.Deploy("E1")
 	if err := f.test(ctx); err != nil {
 		t.Errorf("TestSecret after deployment: %v", err)
 	}
@@ -352,24 +264,24 @@ func TestTestSecretToleratesThrottledPolls(t *testing.T) {
 	if err := f.set(t.Context()); err != nil {
 		t.Fatal(err)
 	}
-	f.api.fail("GetDistribution", errThrottled, errUnavailable)
+	f.api.Fail(opGet, throttle, unavailable)
 	if err := f.test(t.Context()); err != nil {
 		t.Fatalf("TestSecret: %v", err)
 	}
-	f.api.fail("GetDistribution", errDenied)
-	if err := f.test(t.Context()); !errors.Is(err, errDenied) {
+	f.api.Fail(opGet, cfdouble.AccessDenied)
+	if err := f.test(t.Context()); !apiCode("AccessDenied")(err) {
 		t.Fatalf("got %v, want the AccessDenied error at once", err)
 	}
 }
 
 func TestTestSecretConfigOnly(t *testing.T) {
 	f := newFixture(t, []cloudfront.Distribution{{ID: "E1", OriginIDs: []string{"api", "static"}}})
-	f.api.deployPolls = 1000
+	f.api.SetDeployment(1000, 0)
 	_, err := f.target.TestSecret(t.Context(), rotation.TestSecretRequest{Current: oldValue, Pending: oldValue, ConfigOnly: true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if f.api.count("GetDistribution") != 0 || len(f.clock.Waits()) != 0 {
+	if f.api.Count(opGet) != 0 || len(f.clock.Waits()) != 0 {
 		t.Error("a configuration test waited for deployment")
 	}
 	if !strings.Contains(f.logs.String(), "origin=static") {
@@ -384,9 +296,9 @@ func TestTestSecretConfigOnly(t *testing.T) {
 
 func TestContinuousDeploymentWarning(t *testing.T) {
 	f := newFixture(t, []cloudfront.Distribution{{ID: "E1"}})
-	cfg := f.api.config("E1")
+	cfg := f.config("E1")
 	cfg.ContinuousDeploymentPolicyId = aws.String("cdp-1")
-	f.api.add("E1", cfg)
+	f.add("E1", cfg)
 	if err := f.set(t.Context()); err != nil {
 		t.Fatal(err)
 	}
@@ -395,17 +307,17 @@ func TestContinuousDeploymentWarning(t *testing.T) {
 	}
 
 	f = newFixture(t, []cloudfront.Distribution{{ID: "E1"}, {ID: "E2"}})
-	f.api.add("E1", cfg)
-	staging := f.api.config("E2")
+	f.add("E1", cfg)
+	staging := f.config("E2")
 	staging.Staging = aws.Bool(true)
-	f.api.add("E2", staging)
+	f.add("E2", staging)
 	if err := f.set(t.Context()); err != nil {
 		t.Fatal(err)
 	}
 	if strings.Contains(f.logs.String(), "continuous deployment policy") {
 		t.Error("warned although the staging distribution is listed")
 	}
-	if headerValues(f.api.config("E2"))["api/"+header] != newValue {
+	if headerValues(f.config("E2"))["api/"+header] != newValue {
 		t.Error("the staging distribution was not updated")
 	}
 }
@@ -428,7 +340,7 @@ func TestNewOriginHeaderRefusesBadConfig(t *testing.T) {
 		"nil clock":          {cfg: cloudfront.Config{HeaderName: header, Distributions: ok}, opts: []cloudfront.Option{cloudfront.WithClock(nil)}},
 	}
 	for name, tc := range cases {
-		if _, err := cloudfront.NewOriginHeader(newAPIDouble(), tc.cfg, tc.opts...); err == nil {
+		if _, err := cloudfront.NewOriginHeader(cfdouble.NewClient("http://127.0.0.1:1", nil), tc.cfg, tc.opts...); err == nil {
 			t.Errorf("%s: NewOriginHeader succeeded, want an error", name)
 		}
 	}
@@ -444,7 +356,7 @@ func TestConfigIsCopied(t *testing.T) {
 	if err := f.set(t.Context()); err != nil {
 		t.Fatal(err)
 	}
-	if _, ok := headerValues(f.api.config("E1"))["static/"+header]; ok {
+	if _, ok := headerValues(f.config("E1"))["static/"+header]; ok {
 		t.Error("changing the caller's slice after NewOriginHeader changed the target")
 	}
 }

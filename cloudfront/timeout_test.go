@@ -2,56 +2,48 @@ package cloudfront_test
 
 import (
 	"context"
+	"log/slog"
 	"net/http"
-	"net/http/httptest"
-	"net/url"
 	"testing"
 	"time"
 
+	cfsdk "github.com/aws/aws-sdk-go-v2/service/cloudfront"
+
 	"github.com/originlock/originlock/cloudfront"
+	"github.com/originlock/originlock/internal/cfdouble"
 )
-
-// clientTimeout is the error an http.Client with a Timeout returns when a
-// call takes too long — taken from a real one, so that it has net/http's
-// shape: Timeout() is true and errors.Is(err, context.DeadlineExceeded) is
-// true, although the caller's context is still alive.
-func clientTimeout(t *testing.T) error {
-	t.Helper()
-	hang := make(chan struct{})
-	srv := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { <-hang }))
-	defer srv.Close()
-	defer close(hang)
-	_, err := (&http.Client{Timeout: 10 * time.Millisecond}).Get(srv.URL)
-	var ue *url.Error
-	if err == nil || !errorsAs(err, &ue) {
-		t.Fatalf("no client timeout: %v", err)
-	}
-	return err
-}
-
-func errorsAs(err error, target **url.Error) bool {
-	e, ok := err.(*url.Error)
-	*target = e
-	return ok
-}
 
 // A per-attempt HTTP timeout (http.Client.Timeout, a common SDK setting) is
 // a transient failure while the invocation's context is alive, as a 5xx is:
 // SetSecret should back off and try again, and TestSecret should poll again.
+// The double's Hang fault holds the call until the client gives up.
 func TestClientTimeoutIsTransient(t *testing.T) {
-	timeout := clientTimeout(t)
+	withTimeout := func(f *doubleEnv) {
+		client := f.api.Start(t, func(o *cfsdk.Options) { o.HTTPClient = &http.Client{Timeout: 50 * time.Millisecond} })
+		var err error
+		f.target, err = cloudfront.NewOriginHeader(client, cloudfront.Config{HeaderName: header, Distributions: []cloudfront.Distribution{{ID: "E1"}}},
+			cloudfront.WithClock(f.clock), cloudfront.WithLogger(slog.New(slog.DiscardHandler)))
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
 
 	f := newFixture(t, []cloudfront.Distribution{{ID: "E1"}})
-	f.api.fail("UpdateDistribution", timeout)
+	withTimeout(f)
+	f.api.Fail(opUpdate, cfdouble.Hang)
 	if err := f.set(context.Background()); err != nil {
 		t.Errorf("SetSecret after one client timeout: %v; want a retry", err)
 	}
+	if got := f.api.Count(opUpdate); got != 2 {
+		t.Errorf("UpdateDistribution requests = %d, want 2", got)
+	}
 
 	f = newFixture(t, []cloudfront.Distribution{{ID: "E1"}})
+	withTimeout(f)
 	if err := f.set(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	f.api.fail("GetDistribution", timeout)
+	f.api.Fail(opGet, cfdouble.Hang)
 	if err := f.test(context.Background()); err != nil {
 		t.Errorf("TestSecret after one timed-out poll: %v; want another poll", err)
 	}

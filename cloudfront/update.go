@@ -2,7 +2,9 @@ package cloudfront
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"log/slog"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -15,9 +17,10 @@ import (
 // SetSecret writes req.Pending into the header of every selected origin.
 //
 // It first reads every distribution and checks that its selected origins
-// exist, so that a configuration that cannot take the value (a distribution
-// or origin that does not exist, a missing permission) fails the step before
-// any distribution changes. Then it updates the distributions one after the
+// exist and can take the header within CloudFront's quotas (WithMaxCustomHeaders,
+// MaxCustomHeaderChars), so that a configuration that cannot take the value
+// (a distribution or origin that does not exist, a full origin, a missing
+// permission) fails the step before any distribution changes. Then it updates the distributions one after the
 // other (WithUpdateInterval apart, if set), sending each config back as read
 // with only that header changed, guarded by the ETag it read. A distribution
 // whose selected origins all carry the value already is not updated, so a
@@ -35,9 +38,9 @@ func (t *OriginHeader) SetSecret(ctx context.Context, req rotation.SetSecretRequ
 	}
 	plans := make([]*plan, len(t.cfg.Distributions))
 	for i, d := range t.cfg.Distributions {
-		err := t.retry(ctx, d, func() (op string, err error) {
-			plans[i], op, err = t.read(ctx, d, value)
-			return op, err
+		err := t.retry(ctx, d, func() (err error) {
+			plans[i], err = t.read(ctx, d, value)
+			return err
 		})
 		if err != nil {
 			return rotation.SetSecretResponse{}, err
@@ -48,38 +51,74 @@ func (t *OriginHeader) SetSecret(ctx context.Context, req rotation.SetSecretRequ
 			return rotation.SetSecretResponse{}, err
 		}
 	}
-	t.warnStaging(plans)
+	t.warnStaging(ctx, plans)
 	return rotation.SetSecretResponse{}, nil
 }
 
-// plan is a distribution's config, read with etag, with the header already
-// set on its selected origins; changed lists the origins whose header it
-// changed (none: the distribution needs no update).
+// plan is a distribution's config as read with etag: cfg is the SDK's typed
+// view (for decisions), raw the bytes to send back (the bytes read, with the
+// header set on the selected origins); changed lists the origins whose header
+// the patch changed (none: the distribution needs no update).
 type plan struct {
 	cfg     *types.DistributionConfig
 	etag    *string
+	raw     []byte
 	changed []string
 }
 
 // read reads d's config once and plans the update. A config that does not
-// fit d (no such origin) is an error with no operation: reading it again
-// will not help.
-func (t *OriginHeader) read(ctx context.Context, d Distribution, value string) (*plan, string, error) {
-	out, err := t.api.GetDistributionConfig(ctx, &cloudfront.GetDistributionConfigInput{Id: aws.String(d.ID)})
+// fit d (no such origin) is a permanent error: reading it again will not help.
+func (t *OriginHeader) read(ctx context.Context, d Distribution, value string) (*plan, error) {
+	var body []byte
+	out, err := t.getConfig(ctx, d.ID, captureBody(&body))
 	if err != nil {
-		return nil, "GetDistributionConfig", err
+		return nil, &callError{op: opGetDistributionConfig, err: err}
+	}
+	if body == nil {
+		return nil, final(&DistributionError{DistributionID: d.ID, Err: fmt.Errorf("%w: %w", ErrRawConfig, errNoRawBody)})
 	}
 	p := &plan{cfg: out.DistributionConfig, etag: out.ETag}
 	origins, err := selectOrigins(p.cfg, d, t.cfg.HeaderName)
 	if err != nil {
-		return nil, "", err
+		return nil, final(err)
 	}
-	for _, o := range origins {
-		if setHeader(o, t.cfg.HeaderName, value) {
-			p.changed = append(p.changed, aws.ToString(o.Id))
+	ids := make([]string, len(origins))
+	for i, o := range origins {
+		ids[i] = aws.ToString(o.Id)
+	}
+	raw, patches, err := patchConfig(body, ids, t.cfg.HeaderName, value)
+	if err != nil {
+		return nil, final(&DistributionError{DistributionID: d.ID, Err: fmt.Errorf("%w: %w", ErrRawConfig, err)})
+	}
+	for i, o := range origins {
+		// The typed view and the XML come from the same bytes; should they
+		// ever disagree, trust neither.
+		if patches[i].Changed == carries(o, t.cfg.HeaderName, value) {
+			return nil, final(&DistributionError{DistributionID: d.ID, OriginID: ids[i], Err: fmt.Errorf("%w: the XML and the SDK's view of the origin's headers disagree", ErrRawConfig)})
+		}
+		if err := t.checkQuota(patches[i]); err != nil {
+			return nil, final(&DistributionError{DistributionID: d.ID, OriginID: ids[i], Err: err})
+		}
+		if patches[i].Changed {
+			p.changed = append(p.changed, ids[i])
 		}
 	}
-	return p, "", nil
+	p.raw = raw
+	return p, nil
+}
+
+// checkQuota refuses a patch that CloudFront would refuse with
+// TooManyOriginCustomHeaders or InvalidArgument. An origin that already has
+// more headers than the quota (raised for the account, but not told to this
+// target) keeps them: only adding a header is checked against it.
+func (t *OriginHeader) checkQuota(p originPatch) error {
+	switch {
+	case p.Added && p.Headers > t.opts.maxHeaders:
+		return fmt.Errorf("%w: adding %s would make %d custom headers, over the quota of %d (see WithMaxCustomHeaders)", ErrHeaderQuota, t.cfg.HeaderName, p.Headers, t.opts.maxHeaders)
+	case p.Changed && p.Size > MaxCustomHeaderChars:
+		return fmt.Errorf("%w: the custom header names and values would total %d characters, over CloudFront's limit of %d", ErrHeaderQuota, p.Size, MaxCustomHeaderChars)
+	}
+	return nil
 }
 
 // apply sends p's config back. After a failed attempt it reads the config
@@ -88,51 +127,84 @@ func (t *OriginHeader) read(ctx context.Context, d Distribution, value string) (
 func (t *OriginHeader) apply(ctx context.Context, d Distribution, value string, p *plan) error {
 	log := t.opts.logger.With("distribution", d.ID)
 	if len(p.changed) == 0 {
-		log.Info("cloudfront: distribution already carries the value; not updated")
+		log.InfoContext(ctx, "cloudfront: distribution already carries the value; not updated")
 		return nil
 	}
-	return t.retry(ctx, d, func() (string, error) {
+	return t.retry(ctx, d, func() error {
 		if p == nil {
-			var op string
 			var err error
-			if p, op, err = t.read(ctx, d, value); err != nil {
-				return op, err
+			if p, err = t.read(ctx, d, value); err != nil {
+				return err
 			}
 			if len(p.changed) == 0 {
-				log.Info("cloudfront: distribution carries the value after a retry; not updated again")
-				return "", nil
+				log.InfoContext(ctx, "cloudfront: distribution carries the value after a retry; not updated again")
+				return nil
 			}
 		}
 		if err := t.pace(ctx); err != nil {
-			return "UpdateDistribution", err
+			return &callError{op: opUpdateDistribution, err: err}
 		}
-		_, err := t.api.UpdateDistribution(ctx, &cloudfront.UpdateDistributionInput{Id: aws.String(d.ID), IfMatch: p.etag, DistributionConfig: p.cfg})
+		sent := false
+		// The typed config stays empty: the bytes sent are p.raw (see sendBody).
+		in := &cloudfront.UpdateDistributionInput{Id: aws.String(d.ID), IfMatch: p.etag, DistributionConfig: &types.DistributionConfig{}}
+		_, err := t.update(ctx, in, sendBody(p.raw, &sent))
 		if err != nil {
 			p = nil
-			return "UpdateDistribution", err
+			if errors.Is(err, ErrRawConfig) {
+				return final(&DistributionError{DistributionID: d.ID, Err: err})
+			}
+			return &callError{op: opUpdateDistribution, err: err}
 		}
-		log.Info("cloudfront: distribution updated", "origins", p.changed)
-		return "", nil
+		if !sent {
+			return final(&DistributionError{DistributionID: d.ID, Err: fmt.Errorf("%w: UpdateDistribution ran without the raw body", ErrRawConfig)})
+		}
+		log.InfoContext(ctx, "cloudfront: distribution updated", "origins", p.changed)
+		return nil
 	})
 }
 
-// retry runs call until it succeeds. call reports the operation that failed;
-// an error without one is final. A 412 is retried at once and a 5xx or a
-// timeout after a backoff, both bounded by WithMaxAttempts; throttling backs
-// off too, but goes on until the deadline budget (see stopAt) would run out:
-// CloudFront lets an account update only a few distributions a minute, and
-// waiting is what it asks for.
-func (t *OriginHeader) retry(ctx context.Context, d Distribution, call func() (op string, err error)) error {
+// callError is a failed CloudFront call, which retry may repeat.
+type callError struct {
+	op  string
+	err error
+}
+
+func (e *callError) Error() string { return e.op + ": " + e.err.Error() }
+func (e *callError) Unwrap() error { return e.err }
+
+// permanentError is a failure that no retry can mend: retry returns its
+// error as is.
+type permanentError struct{ err error }
+
+func final(err error) error             { return &permanentError{err: err} }
+func (e *permanentError) Error() string { return e.err.Error() }
+func (e *permanentError) Unwrap() error { return e.err }
+
+// retry runs call until it succeeds. A failed CloudFront call is a
+// *callError, which names the operation; any other error (a *permanentError
+// from final, or one of neither type) is returned at once. A 412 is retried
+// at once and a 5xx or a timeout after a backoff, both bounded by
+// WithMaxAttempts; throttling backs off too, but goes on until the deadline
+// budget (see stopAt) would run out: CloudFront lets an account update only a
+// few distributions a minute, and waiting is what it asks for. No backoff
+// goes past the deadline budget either. Each attempt is one HTTP request (see
+// oneAttempt).
+func (t *OriginHeader) retry(ctx context.Context, d Distribution, call func() error) error {
 	stopAt := t.stopAt(ctx)
 	failures, throttles := 0, 0
 	for {
-		op, err := call()
+		err := call()
+		var pe *permanentError
+		var ce *callError
 		switch {
 		case err == nil:
 			return nil
-		case op == "":
+		case errors.As(err, &pe):
+			return pe.err
+		case !errors.As(err, &ce):
 			return err
 		}
+		op, err := ce.op, ce.err
 		var wait time.Duration
 		kind := classify(ctx, err)
 		switch kind {
@@ -143,6 +215,9 @@ func (t *OriginHeader) retry(ctx context.Context, d Distribution, call func() (o
 		case transient:
 			failures++
 			wait = t.backoff(failures)
+			if failures < t.opts.maxAttempts && !t.opts.clock.Now().Add(wait).Before(stopAt) {
+				return &DistributionError{DistributionID: d.ID, Err: fmt.Errorf("%s failed %d times, stopping before the deadline: %w", op, failures, err)}
+			}
 		case throttled:
 			throttles++
 			wait = t.backoff(throttles)
@@ -156,7 +231,8 @@ func (t *OriginHeader) retry(ctx context.Context, d Distribution, call func() (o
 			}
 			return &DistributionError{DistributionID: d.ID, Err: fmt.Errorf("%s failed %d times: %w", op, failures, err)}
 		}
-		t.opts.logger.Warn("cloudfront: retrying", "distribution", d.ID, "operation", op, "failures", failures, "throttled", throttles, "wait", wait, "error", err.Error())
+		t.opts.logger.LogAttrs(ctx, slog.LevelWarn, "cloudfront: retrying", slog.String("distribution", d.ID), slog.String("operation", op),
+			slog.Int("failures", failures), slog.Int("throttled", throttles), slog.Int64("wait_ms", wait.Milliseconds()), slog.String("error", err.Error()))
 		if err := t.sleep(ctx, wait); err != nil {
 			return &DistributionError{DistributionID: d.ID, Err: err}
 		}
@@ -193,7 +269,7 @@ func (t *OriginHeader) pace(ctx context.Context) error {
 
 // warnStaging warns when a primary distribution has a continuous deployment
 // policy and no staging distribution is configured.
-func (t *OriginHeader) warnStaging(plans []*plan) {
+func (t *OriginHeader) warnStaging(ctx context.Context, plans []*plan) {
 	var withPolicy []string
 	for i, p := range plans {
 		if aws.ToBool(p.cfg.Staging) {
@@ -204,6 +280,6 @@ func (t *OriginHeader) warnStaging(plans []*plan) {
 		}
 	}
 	if len(withPolicy) > 0 {
-		t.opts.logger.Warn("cloudfront: distributions have a continuous deployment policy but no staging distribution is configured; promoting the staging distribution would bring back an old header value", "distributions", withPolicy)
+		t.opts.logger.WarnContext(ctx, "cloudfront: distributions have a continuous deployment policy but no staging distribution is configured; promoting the staging distribution would bring back an old header value", "distributions", withPolicy)
 	}
 }

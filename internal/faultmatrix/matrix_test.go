@@ -177,7 +177,9 @@ func TestFaultMatrix(t *testing.T) {
 		}
 	}
 	// One faulted attempt of the first call of each operation that changes
-	// something, and of a read: the SDK's retry absorbs it. A lost
+	// something, and of a read: the SDK's retry absorbs it (for CloudFront,
+	// whose calls OriginHeader makes with one SDK attempt, OriginHeader's own
+	// retry does). A lost
 	// UpdateDistribution answer is retried with the same If-Match and meets a
 	// 412; a lost PutSecretValue is retried with the same token; a lost
 	// UpdateSecretVersionStage is retried after the label has moved.

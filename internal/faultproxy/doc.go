@@ -11,6 +11,9 @@
 // attempt of a call reaches the library. A call is one SDK operation
 // invocation, recognised by its amz-sdk-invocation-id header, whatever number
 // of attempts the SDK (or net/http's transparent retry) makes for it.
+// cloudfront.OriginHeader makes its calls with the SDK's retryer limited to
+// one attempt and retries them itself, so for CloudFront every faulted
+// attempt reaches the library.
 //
 // The proxy also gives moto the If-Match semantics of CloudFront, which moto
 // lacks: it keeps an ETag per distribution, rewrites the ETag header of every

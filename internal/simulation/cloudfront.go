@@ -1,32 +1,31 @@
 package simulation
 
 import (
-	"context"
-	"fmt"
 	"math/rand/v2"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudfront"
 	"github.com/aws/aws-sdk-go-v2/service/cloudfront/types"
 
+	"github.com/originlock/originlock/internal/cfdouble"
 	"github.com/originlock/originlock/internal/fixture"
 )
 
-// CloudFront is a test double of the CloudFront control plane with a model
-// of its edges, for simulations. Every distribution is served by Edges edge
-// locations. An update gives each edge its own moment to switch to the new
-// config, uniformly within MaxLag, and the distribution reports Deployed once
-// every edge has switched — except stragglers (a StragglerShare of edges per
-// update), which switch up to MaxStraggle after Deployed is reported: a
-// pessimistic assumption, as AWS documents Deployed as "fully propagated".
-// An edge never goes back to an older config. For ReadLag after an update,
-// GetDistribution still returns the config before it (the control plane is
-// eventually consistent).
+// CloudFront is the project's CloudFront test double (cfdouble, which speaks
+// CloudFront's REST-XML to a real SDK client and keeps configs byte for byte)
+// with a model of edges on top, for simulations. The control plane (ETags and
+// If-Match, the stored configs, faults) is cfdouble's; what this type adds is
+// time: every distribution is served by Edges edge locations; an update gives
+// each edge its own moment to switch to the new config, uniformly within
+// MaxLag, and the distribution reports Deployed once every edge has switched
+// — except stragglers (a StragglerShare of edges per update), which switch up
+// to MaxStraggle after Deployed is reported: a pessimistic assumption, as AWS
+// documents Deployed as "fully propagated". An edge never goes back to an
+// older config. For ReadLag after an update, GetDistribution still returns
+// the config before it (the control plane is eventually consistent).
 //
-// UpdateDistribution enforces If-Match and moves the ETag, as CloudFront does
-// and moto does not. It implements the cloudfront package's API interface.
-// It is not safe for concurrent use.
+// Pass Client() to cloudfront.NewOriginHeader. Set the fields before the
+// first Add. It is not safe for concurrent use.
 type CloudFront struct {
 	Now            func() time.Time
 	Rand           *rand.Rand
@@ -35,19 +34,18 @@ type CloudFront struct {
 	StragglerShare float64
 	MaxStraggle    time.Duration
 	ReadLag        time.Duration
-	// Fault, if set, is called at the start of every call; an error it
-	// returns is the call's result, and nothing changes.
-	Fault func(op string) error
+	// Fault, if set, is asked at the start of every call; a fault it returns
+	// is the call's result, and nothing changes.
+	Fault func(op string) cfdouble.Fault
 	// OnUpdate, if set, is called with every config UpdateDistribution
 	// accepts, before it returns.
 	OnUpdate func(id string, cfg *types.DistributionConfig)
 
-	dists map[string]*simDistribution
-	calls map[string]int
+	double *cfdouble.Server
+	dists  map[string]*simDistribution
 }
 
 type simDistribution struct {
-	etag     int
 	versions []*configVersion // the initial config first
 }
 
@@ -58,16 +56,39 @@ type configVersion struct {
 	deployedAt time.Time
 }
 
+func (c *CloudFront) init() {
+	if c.double != nil {
+		return
+	}
+	c.double, c.dists = cfdouble.New(), map[string]*simDistribution{}
+	c.double.OnUpdate(c.applied)
+	c.double.SetView(c.view)
+	c.double.SetFaultFunc(func(op string) cfdouble.Fault {
+		if c.Fault == nil {
+			return 0
+		}
+		return c.Fault(op)
+	})
+}
+
+// Client returns a CloudFront client whose calls the double answers in
+// process.
+func (c *CloudFront) Client() *cloudfront.Client {
+	c.init()
+	return c.double.Client()
+}
+
 // Add creates a distribution, deployed everywhere.
 func (c *CloudFront) Add(id string, cfg *types.DistributionConfig) {
-	if c.dists == nil {
-		c.dists, c.calls = map[string]*simDistribution{}, map[string]int{}
+	c.init()
+	if err := c.double.PutConfig(id, cfg); err != nil {
+		panic(err)
 	}
-	c.dists[id] = &simDistribution{etag: 1, versions: []*configVersion{{cfg: fixture.CloneConfig(cfg), at: c.Now(), switchAt: make([]time.Time, c.Edges), deployedAt: c.Now()}}}
+	c.dists[id] = &simDistribution{versions: []*configVersion{{cfg: fixture.CloneConfig(cfg), at: c.Now(), switchAt: make([]time.Time, c.Edges), deployedAt: c.Now()}}}
 }
 
 // Calls returns how many times op was called.
-func (c *CloudFront) Calls(op string) int { return c.calls[op] }
+func (c *CloudFront) Calls(op string) int { c.init(); return c.double.Count(op) }
 
 // Config returns the distribution's latest config.
 func (c *CloudFront) Config(id string) *types.DistributionConfig {
@@ -101,45 +122,15 @@ func (c *CloudFront) Deployed(id string) bool {
 	return true
 }
 
-func (c *CloudFront) begin(op string, id *string) (*simDistribution, error) {
-	c.calls[op]++
-	if c.Fault != nil {
-		if err := c.Fault(op); err != nil {
-			return nil, err
-		}
-	}
-	d, ok := c.dists[aws.ToString(id)]
-	if !ok {
-		return nil, &types.NoSuchDistribution{Message: aws.String("The specified distribution does not exist.")}
-	}
-	return d, nil
-}
-
-func (d *simDistribution) etagString() *string { return aws.String(fmt.Sprintf("E%d", d.etag)) }
-
-// GetDistributionConfig implements the CloudFront call.
-func (c *CloudFront) GetDistributionConfig(_ context.Context, in *cloudfront.GetDistributionConfigInput, _ ...func(*cloudfront.Options)) (*cloudfront.GetDistributionConfigOutput, error) {
-	d, err := c.begin("GetDistributionConfig", in.Id)
+// applied records an update the double accepted and draws its edges'
+// switch moments.
+func (c *CloudFront) applied(id string, raw []byte) {
+	cfg, err := cfdouble.Unmarshal(raw)
 	if err != nil {
-		return nil, err
-	}
-	return &cloudfront.GetDistributionConfigOutput{DistributionConfig: fixture.CloneConfig(d.versions[len(d.versions)-1].cfg), ETag: d.etagString()}, nil
-}
-
-// UpdateDistribution implements the CloudFront call.
-func (c *CloudFront) UpdateDistribution(_ context.Context, in *cloudfront.UpdateDistributionInput, _ ...func(*cloudfront.Options)) (*cloudfront.UpdateDistributionOutput, error) {
-	d, err := c.begin("UpdateDistribution", in.Id)
-	if err != nil {
-		return nil, err
-	}
-	switch {
-	case aws.ToString(in.IfMatch) == "":
-		return nil, &types.InvalidIfMatchVersion{Message: aws.String("The If-Match version is missing or not valid.")}
-	case aws.ToString(in.IfMatch) != aws.ToString(d.etagString()):
-		return nil, &types.PreconditionFailed{Message: aws.String("The precondition given in one or more of the request header fields evaluated to false.")}
+		panic(err)
 	}
 	now := c.Now()
-	v := &configVersion{cfg: fixture.CloneConfig(in.DistributionConfig), at: now, switchAt: make([]time.Time, c.Edges)}
+	v := &configVersion{cfg: cfg, at: now, switchAt: make([]time.Time, c.Edges)}
 	var stragglers []int
 	v.deployedAt = now
 	for e := range v.switchAt {
@@ -155,36 +146,30 @@ func (c *CloudFront) UpdateDistribution(_ context.Context, in *cloudfront.Update
 	for _, e := range stragglers {
 		v.switchAt[e] = v.deployedAt.Add(randDuration(c.Rand, c.MaxStraggle))
 	}
+	d := c.dists[id]
 	d.versions = append(d.versions, v)
-	d.etag++
 	if c.OnUpdate != nil {
-		c.OnUpdate(aws.ToString(in.Id), fixture.CloneConfig(v.cfg))
+		c.OnUpdate(id, fixture.CloneConfig(cfg))
 	}
-	return &cloudfront.UpdateDistributionOutput{ETag: d.etagString()}, nil
 }
 
-// GetDistribution implements the CloudFront call.
-func (c *CloudFront) GetDistribution(_ context.Context, in *cloudfront.GetDistributionInput, _ ...func(*cloudfront.Options)) (*cloudfront.GetDistributionOutput, error) {
-	d, err := c.begin("GetDistribution", in.Id)
-	if err != nil {
-		return nil, err
-	}
+// view is what GetDistribution shows: InProgress until every non-straggling
+// edge has switched, and the latest config older than ReadLag.
+func (c *CloudFront) view(id string, versions int) (string, int) {
+	d := c.dists[id]
 	now := c.Now()
 	latest := d.versions[len(d.versions)-1]
-	shown := d.versions[0]
-	for _, v := range d.versions {
-		if !v.at.After(now.Add(-c.ReadLag)) || v == d.versions[0] {
-			shown = v
+	shown := 0
+	for i, v := range d.versions {
+		if !v.at.After(now.Add(-c.ReadLag)) || i == 0 {
+			shown = i
 		}
 	}
 	status := "Deployed"
 	if now.Before(latest.deployedAt) {
 		status = "InProgress"
 	}
-	return &cloudfront.GetDistributionOutput{
-		Distribution: &types.Distribution{Id: in.Id, Status: aws.String(status), DistributionConfig: fixture.CloneConfig(shown.cfg)},
-		ETag:         d.etagString(),
-	}, nil
+	return status, versions - 1 - shown
 }
 
 // randDuration returns a duration uniformly within [0, max].

@@ -16,7 +16,9 @@
 //   - Secrets Manager is the SecretsManager double, which moves staging
 //     labels as AWS does (checked against moto by a conformance test); moto
 //     itself cannot be used because it stamps dates with the wall clock.
-//   - CloudFront is the CloudFront double: each update gives every edge its
+//   - CloudFront's control plane is internal/cfdouble, the project's one
+//     CloudFront model, reached through a real SDK client; on top of it the
+//     CloudFront type models the edges: each update gives every edge its
 //     own random switch moment within MaxLag; Deployed is reported when every
 //     edge has switched, except optional stragglers that switch up to
 //     MaxStraggle later (pessimistic: AWS documents Deployed as fully

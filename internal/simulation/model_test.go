@@ -18,6 +18,7 @@ import (
 
 	"github.com/originlock/originlock/authorizer"
 	"github.com/originlock/originlock/cloudfront"
+	"github.com/originlock/originlock/internal/cfdouble"
 	"github.com/originlock/originlock/internal/fixture"
 	"github.com/originlock/originlock/internal/simulation"
 	"github.com/originlock/originlock/rotation"
@@ -184,7 +185,12 @@ func newSim(p params) *sim {
 		StragglerShare: p.StragglerShare, MaxStraggle: p.MaxStraggle, ReadLag: p.ReadLag, OnUpdate: s.checkUpdate}
 	if p.FailureRate > 0 {
 		s.sm.Fault = s.fault
-		s.cf.Fault = s.fault
+		s.cf.Fault = func(op string) cfdouble.Fault {
+			if s.fault(op) != nil {
+				return cfdouble.Throttle
+			}
+			return 0
+		}
 	}
 	var dists []cloudfront.Distribution
 	for i := range p.Distributions {
@@ -193,7 +199,7 @@ func newSim(p params) *sim {
 		s.dists = append(s.dists, id)
 		dists = append(dists, cloudfront.Distribution{ID: id, OriginIDs: []string{"api"}})
 	}
-	target, err := cloudfront.NewOriginHeader(s.cf, cloudfront.Config{HeaderName: header, Distributions: dists},
+	target, err := cloudfront.NewOriginHeader(s.cf.Client(), cloudfront.Config{HeaderName: header, Distributions: dists},
 		cloudfront.WithClock(s.w), cloudfront.WithLogger(s.logger), cloudfront.WithPollInterval(p.PollInterval), cloudfront.WithMaxWait(p.MaxWait))
 	if err != nil {
 		panic(err)

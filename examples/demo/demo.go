@@ -8,6 +8,7 @@ import (
 	mrand "math/rand/v2"
 	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime"
 	"sync"
@@ -217,7 +218,29 @@ func run(ctx context.Context, cfg config, out io.Writer) (summary, error) {
 	if err != nil {
 		return summary{}, err
 	}
-	return d.report(arn), nil
+	sum := d.report(arn)
+	d.originlockStatus(ctx, moto.URL, secretName, distID)
+	return sum, nil
+}
+
+// originlockStatus ends the demo as an operator would check a deployment:
+// with the originlock command's status of the secret and the distribution
+// (values shown only as fingerprints). Its exit code is printed, not
+// judged: the demo's verdict is its summary.
+func (d *demo) originlockStatus(ctx context.Context, motoURL, secretName, distID string) {
+	root, err := lambdabuild.ModuleDir(ctx)
+	if err != nil {
+		fmt.Fprintf(d.out, "\noriginlock status: cannot find the module: %v\n", err)
+		return
+	}
+	fmt.Fprintf(d.out, "\n$ originlock status --secret %s --distribution %s:api\n", secretName, distID)
+	// #nosec G204 -- fixed program and arguments built by the demo itself.
+	cmd := exec.CommandContext(ctx, "go", "run", "./cmd/originlock", "status", "--secret", secretName, "--distribution", distID+":api")
+	cmd.Dir, cmd.Stdout, cmd.Stderr = root, d.out, d.out
+	cmd.Env = append(os.Environ(), endpointEnv(motoURL)...)
+	if err := cmd.Run(); err != nil {
+		fmt.Fprintf(d.out, "(originlock status: %v)\n", err)
+	}
 }
 
 // build compiles both functions for this machine, as they are deployed.

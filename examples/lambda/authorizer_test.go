@@ -103,13 +103,25 @@ func TestAuthorizerBootstrap(t *testing.T) {
 			t.Errorf("%s: effect %s, want %s", tc.name, got, tc.want)
 		}
 	}
-	// A second unknown value within the refresh cooldown cannot be checked
-	// against a fresh read: the function errs (API Gateway: 500, not cached)
-	// instead of returning a Deny that would be cached.
-	_, err := authorize(t, rt, map[string]string{header: "forged-again" + e.current[12:]})
+	// A second unknown value within the refresh cooldown, right after a good
+	// read, cannot be a new value (the rotation's settle delay is longer than
+	// the cooldown plus the read timeout): the function denies it (a Deny API
+	// Gateway may cache) without another read, rather than erring with a 500
+	// an attacker could trigger at will.
+	if got, err := authorize(t, rt, map[string]string{header: "forged-again" + e.current[12:]}); err != nil || got != "Deny" {
+		t.Errorf("second unknown value within the cooldown: effect %q, error %v; want Deny and no error", got, err)
+	}
+	// With SETTLE_DELAY=0 the authorizer may assume nothing: the same value
+	// within the cooldown gets a function error (API Gateway: 500, not cached).
+	noSettle := startFunction(t, bin, append(append([]string(nil), e.env...), "SETTLE_DELAY=0"))
+	noSettle.Redact(e.current, e.pending, e.previous)
+	if _, err := authorize(t, noSettle, map[string]string{header: "forged-once" + e.current[11:]}); err != nil {
+		t.Fatalf("first unknown value: %v", err)
+	}
+	_, err := authorize(t, noSettle, map[string]string{header: "forged-twice" + e.current[12:]})
 	var fe *lambdaruntime.FunctionError
 	if !errors.As(err, &fe) || fe.Type != "UnavailableError" {
-		t.Errorf("second unknown value within the cooldown: got %v, want an UnavailableError function error", err)
+		t.Errorf("SETTLE_DELAY=0, second unknown value within the cooldown: got %v, want an UnavailableError function error", err)
 	}
 	for _, secret := range []string{e.current, e.pending, e.previous} {
 		if rt.LogsContain(secret) {

@@ -16,6 +16,7 @@ import (
 	"github.com/originlock/originlock/internal/fixture"
 	"github.com/originlock/originlock/internal/lambdaruntime"
 	"github.com/originlock/originlock/internal/motoserver"
+	"github.com/originlock/originlock/rotation"
 )
 
 const header = "X-Origin-Verify"
@@ -272,5 +273,47 @@ func TestRotationFunctionBadConfig(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestRotationFunctionRevokePrevious: with REVOKE_PREVIOUS=true the deployed
+// function's finishSecret leaves no version holding AWSPREVIOUS, so the old
+// value stops being accepted at the authorizers' next read.
+func TestRotationFunctionRevokePrevious(t *testing.T) {
+	bin := bootstrap(t, "rotation")
+	e := newRotationEnv(t)
+	ctx := t.Context()
+	rt := startFunction(t, bin, append(append([]string(nil), e.env...), "REVOKE_PREVIOUS=true"))
+	rt.Redact(e.initial)
+
+	before, err := fixture.Stages(ctx, e.sm, e.arn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	token, err := fixture.BeginRotation(ctx, e.sm, e.arn, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, step := range []string{rotation.StepCreate, rotation.StepSet, rotation.StepTest, rotation.StepFinish} {
+		if err := invoke(ctx, rt, step, e.arn, token); err != nil {
+			t.Fatalf("%s: %v", step, err)
+		}
+	}
+	stages, err := fixture.Stages(ctx, e.sm, e.arn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Contains(stages[token], "AWSCURRENT") {
+		t.Fatalf("the new version holds %v, want AWSCURRENT", stages[token])
+	}
+	for id, s := range stages {
+		if slices.Contains(s, "AWSPREVIOUS") {
+			t.Errorf("version %s still holds AWSPREVIOUS (%v) with REVOKE_PREVIOUS=true", id, s)
+		}
+	}
+	for id, s := range before {
+		if slices.Contains(s, "AWSCURRENT") && slices.Contains(stages[id], "AWSCURRENT") {
+			t.Errorf("the old version %s is still AWSCURRENT", id)
+		}
 	}
 }

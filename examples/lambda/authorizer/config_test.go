@@ -22,7 +22,7 @@ func TestParseConfigDefaults(t *testing.T) {
 		cacheTTL: authorizer.DefaultCacheTTL, refreshCooldown: authorizer.DefaultRefreshCooldown,
 		previousGrace: authorizer.DefaultPreviousGrace, maxStaleness: authorizer.DefaultMaxStaleness,
 		settleDelay: authorizer.DefaultSettleDelay,
-		telemetry: telemetry.Config{JSON: true, Level: slog.LevelInfo, Metrics: true, Namespace: "Originlock", FunctionName: "auth"},
+		telemetry:   telemetry.Config{JSON: true, Level: slog.LevelInfo, Metrics: true, Namespace: "Originlock", FunctionName: "auth"},
 	}
 	want.format = c.format
 	if c != want {

@@ -212,6 +212,7 @@ func TestFunctionRotatesEveryTarget(t *testing.T) {
 		"SECRET_ID": arn, "DISTRIBUTIONS": dist, "HEADER_NAME": "x-api-key", "SETTLE_DELAY": "0", "POLL_INTERVAL": "1s",
 		"TARGETS": "cloudfront,waf,apikey", "WAF_WEB_ACL_NAME": "fn-" + ref[:8], "WAF_WEB_ACL_ID": aws.ToString(acl.Summary.Id), "WAF_RULE_NAME": "OriginVerify",
 		"WAF_PROPAGATION_DELAY": "0", "API_USAGE_PLAN_IDS": aws.ToString(plan.Id), "API_KEY_NAME_PREFIX": prefix, "API_KEY_DELAY": "0",
+		"METRICS": "off",
 	}))
 	if err != nil {
 		t.Fatal(err)
@@ -283,7 +284,7 @@ func TestFunctionRotatesCrossAccount(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	env := map[string]string{"SECRET_ID": arn, "DISTRIBUTIONS": dist, "SETTLE_DELAY": "0", "POLL_INTERVAL": "1s", "CLOUDFRONT_ROLE_ARN": role, "CLOUDFRONT_EXTERNAL_ID": "ext"}
+	env := map[string]string{"SECRET_ID": arn, "DISTRIBUTIONS": dist, "SETTLE_DELAY": "0", "POLL_INTERVAL": "1s", "CLOUDFRONT_ROLE_ARN": role, "CLOUDFRONT_EXTERNAL_ID": "ext", "METRICS": "off"}
 	cfg, err := parseConfig(envconfig.Map(env))
 	if err != nil {
 		t.Fatal(err)

@@ -129,18 +129,25 @@ func ruleValues(rules []types.Rule) []string {
 	return nil
 }
 
-// cfWatch passes CloudFront calls to moto and records the value sent.
+// cfWatch passes CloudFront calls to moto and records the value sent, as
+// CloudFront holds it after the update: OriginHeader sends the raw XML it
+// read, patched, so the typed input carries no configuration to look at.
 type cfWatch struct {
 	cloudfront.API
-	w *requestWorld
+	moto *cfsdk.Client // to read what CloudFront holds
+	w    *requestWorld
 }
 
 func (d *cfWatch) UpdateDistribution(ctx context.Context, in *cfsdk.UpdateDistributionInput, o ...func(*cfsdk.Options)) (*cfsdk.UpdateDistributionOutput, error) {
 	d.w.check("before UpdateDistribution")
 	out, err := d.API.UpdateDistribution(ctx, in, o...)
 	if err == nil {
+		cfg, gerr := fixture.DistributionConfig(ctx, d.moto, aws.ToString(in.Id))
+		if gerr != nil {
+			return out, gerr
+		}
 		d.w.mu.Lock()
-		d.w.sending = fixture.HeaderValue(in.DistributionConfig, "api", "X-Origin-Verify")
+		d.w.sending = fixture.HeaderValue(cfg, "api", "X-Origin-Verify")
 		d.w.mu.Unlock()
 	}
 	d.w.check("after UpdateDistribution")
@@ -208,7 +215,7 @@ func rotateWAFAndCloudFront(t *testing.T, wafLag, delay time.Duration, rotations
 	if err != nil {
 		t.Fatal(err)
 	}
-	origin, err := cloudfront.NewOriginHeader(&cfWatch{API: cf, w: w}, cloudfront.Config{HeaderName: "X-Origin-Verify", Distributions: []cloudfront.Distribution{{ID: dist}}},
+	origin, err := cloudfront.NewOriginHeader(&cfWatch{API: cf, moto: cf, w: w}, cloudfront.Config{HeaderName: "X-Origin-Verify", Distributions: []cloudfront.Distribution{{ID: dist}}},
 		cloudfront.WithClock(clk), cloudfront.WithLogger(quiet))
 	if err != nil {
 		t.Fatal(err)

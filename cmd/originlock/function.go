@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	lambdatypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
 
+	"github.com/originlock/originlock/authorizer"
 	"github.com/originlock/originlock/cloudfront"
 	"github.com/originlock/originlock/internal/envconfig"
 	"github.com/originlock/originlock/internal/secretvalue"
@@ -20,14 +21,6 @@ import (
 // defaultHeaderName is the functions' HEADER_NAME default
 // (examples/lambda/README.md).
 const defaultHeaderName = "X-Origin-Verify"
-
-// Authorizer defaults (examples/lambda/README.md; the authorizer package's
-// own constants are not imported, to keep the command's view of a deployed
-// function to its environment).
-const (
-	defaultCacheTTL        = 5 * time.Minute
-	defaultRefreshCooldown = 5 * time.Second
-)
 
 // functionConfig is a deployed function's configuration, read from its
 // environment as the function itself reads it (examples/lambda/README.md).
@@ -41,7 +34,8 @@ type functionConfig struct {
 	Err error
 	env map[string]string
 
-	// Rotation function.
+	// Rotation function. SettleDelay is its SETTLE_DELAY; on the
+	// authorizer function, the settle delay it assumes (its SETTLE_DELAY).
 	SecretID       string
 	Distributions  []distSpec
 	HeaderName     string
@@ -114,8 +108,9 @@ func (f *functionConfig) parseAuthorizer() {
 	f.SecretID = env.Required("SECRET_ID")
 	f.HeaderName = env.String("HEADER_NAME", defaultHeaderName)
 	f.Format = env.SecretFormat("SECRET_FORMAT", "SECRET_JSON_KEY")
-	f.CacheTTL = env.Duration("CACHE_TTL", defaultCacheTTL, time.Second, 24*time.Hour)
-	f.RefreshCooldown = env.Duration("REFRESH_COOLDOWN", defaultRefreshCooldown, 0, time.Hour)
+	f.CacheTTL = env.Duration("CACHE_TTL", authorizer.DefaultCacheTTL, time.Second, 24*time.Hour)
+	f.RefreshCooldown = env.Duration("REFRESH_COOLDOWN", authorizer.DefaultRefreshCooldown, 0, time.Hour)
+	f.SettleDelay = env.Duration("SETTLE_DELAY", authorizer.DefaultSettleDelay, 0, envconfig.MaxDuration)
 	f.Err = env.Err()
 }
 

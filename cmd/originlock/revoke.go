@@ -11,6 +11,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/apigateway"
 	"github.com/aws/aws-sdk-go-v2/service/apigatewayv2"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
+
+	"github.com/originlock/originlock/authorizer"
 )
 
 const revokeUsage = `Usage: originlock revoke --secret ID [--rest-api ID/STAGE]... [--http-api ID[/STAGE]]... [--authorizer-function NAME] [--yes]
@@ -40,7 +42,7 @@ func runRevoke(ctx context.Context, a *app, args []string) error {
 	var restAPIs, httpAPIs list
 	f.Var(&restAPIs, "rest-api", "REST API `ID/STAGE` whose authorizer cache to flush (repeatable)")
 	f.Var(&httpAPIs, "http-api", "HTTP API `ID[/STAGE]` whose authorizer cache to reset (repeatable)")
-	authorizer := f.String("authorizer-function", "", "authorizer function, to read its CACHE_TTL (default 5m)")
+	authFn := f.String("authorizer-function", "", "authorizer function, to read its CACHE_TTL (default 5m)")
 	yes := f.Bool("yes", false, "do not ask for confirmation")
 	if err := f.parse(args); err != nil {
 		return err
@@ -64,9 +66,9 @@ func runRevoke(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return err
 	}
-	cacheTTL := defaultCacheTTL
-	if *authorizer != "" {
-		fn, err := readFunction(ctx, c.fn, *authorizer)
+	cacheTTL := authorizer.DefaultCacheTTL
+	if *authFn != "" {
+		fn, err := readFunction(ctx, c.fn, *authFn)
 		if err != nil {
 			return err
 		}

@@ -85,7 +85,7 @@ type command struct {
 var commands = []command{
 	{"status", "show the secret's versions, the distributions' headers and the drift verdict", runStatus},
 	{"rotate", "start a rotation and follow it until every distribution carries the new value", runRotate},
-	{"revoke", "retire a leaked value: rotate, drop AWSPREVIOUS, flush authorizer caches", runRevoke},
+	{"revoke", "retire a leaked value: rotate, drop AWSPREVIOUS, recycle authorizers, flush their caches", runRevoke},
 	{"doctor", "check the secret, the functions and the distributions, with the fix for each finding", runDoctor},
 	{"clear-pending", "remove an AWSPENDING label a failed rotation left behind, when it is safe", runClearPending},
 }

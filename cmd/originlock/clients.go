@@ -28,9 +28,11 @@ type CloudFrontAPI interface {
 	GetDistribution(context.Context, *cfsdk.GetDistributionInput, ...func(*cfsdk.Options)) (*cfsdk.GetDistributionOutput, error)
 }
 
-// LambdaAPI reads the rotation and authorizer functions' configuration.
+// LambdaAPI reads the rotation and authorizer functions' configuration, and
+// changes an authorizer function's to recycle its containers (revoke).
 type LambdaAPI interface {
 	GetFunctionConfiguration(context.Context, *lambda.GetFunctionConfigurationInput, ...func(*lambda.Options)) (*lambda.GetFunctionConfigurationOutput, error)
+	UpdateFunctionConfiguration(context.Context, *lambda.UpdateFunctionConfigurationInput, ...func(*lambda.Options)) (*lambda.UpdateFunctionConfigurationOutput, error)
 }
 
 // RESTAPI flushes a REST API stage's authorizer cache.

@@ -310,6 +310,10 @@ type hookProxy struct {
 
 	mu      sync.Mutex
 	flushes []string
+	// calls are the revocation's calls, in the order they arrived:
+	// "remove AWSPREVIOUS", "recycle NAME" (a Lambda configuration update)
+	// and "flush PATH".
+	calls []string
 	// onRotate runs the rotation's steps for (secret ARN, token).
 	onRotate func(arn, token string)
 	// configuredARN returns the secret's rotation function.
@@ -337,13 +341,38 @@ func (h *hookProxy) Flushes() []string {
 	return append([]string(nil), h.flushes...)
 }
 
+// Calls returns the revocation's calls in order (see calls).
+func (h *hookProxy) Calls() []string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return append([]string(nil), h.calls...)
+}
+
+func (h *hookProxy) record(call string) {
+	h.mu.Lock()
+	h.calls = append(h.calls, call)
+	h.mu.Unlock()
+}
+
 func (h *hookProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.Method == http.MethodDelete && strings.HasSuffix(r.URL.Path, "/cache/authorizers") {
 		h.mu.Lock()
 		h.flushes = append(h.flushes, r.URL.Path)
 		h.mu.Unlock()
+		h.record("flush " + r.URL.Path)
 		w.WriteHeader(http.StatusAccepted)
 		return
+	}
+	if r.Method == http.MethodPut && strings.HasPrefix(r.URL.Path, "/2015-03-31/functions/") && strings.HasSuffix(r.URL.Path, "/configuration") {
+		h.record("recycle " + strings.TrimSuffix(strings.TrimPrefix(r.URL.Path, "/2015-03-31/functions/"), "/configuration"))
+	}
+	if r.Header.Get("X-Amz-Target") == "secretsmanager.UpdateSecretVersionStage" {
+		body, _ := io.ReadAll(r.Body)
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		var in struct{ VersionStage, RemoveFromVersionId string }
+		if json.Unmarshal(body, &in) == nil && in.VersionStage == "AWSPREVIOUS" && in.RemoveFromVersionId != "" {
+			h.record("remove AWSPREVIOUS")
+		}
 	}
 	if r.Header.Get("X-Amz-Target") != "secretsmanager.RotateSecret" || h.onRotate == nil {
 		h.rp.ServeHTTP(w, r)

@@ -240,13 +240,16 @@ func checkDistributions(cs *checks, s *snapshot, t target) {
 		cs.add(fail, "no distributions to check", "set DISTRIBUTIONS on the rotation function, or pass --distribution")
 		return
 	}
+	if s.cfRole != "" {
+		cs.add(pass, "distributions are read through role "+s.cfRole+" (the rotation function's CLOUDFRONT_ROLE_ARN, or --cloudfront-role-arn)", "")
+	}
 	for _, d := range s.dists {
 		switch {
 		case d.Missing:
 			cs.add(fail, "distribution "+d.ID+" does not exist", "remove it from DISTRIBUTIONS or create it")
 			continue
 		case d.Err != nil:
-			cs.add(fail, d.Err.Error(), "check cloudfront:GetDistribution permission")
+			cs.add(fail, d.Err.Error(), s.readFix())
 			continue
 		}
 		cs.add(pass, "distribution "+d.ID+" exists ("+d.Status+")", "")

@@ -44,6 +44,11 @@ type functionConfig struct {
 	PollInterval   time.Duration
 	DeadlineMargin time.Duration
 	UpdateInterval time.Duration
+	// CloudFrontRole and CloudFrontExternalID are CLOUDFRONT_ROLE_ARN and
+	// CLOUDFRONT_EXTERNAL_ID: the role the function assumes for every
+	// CloudFront call (distributions in another account).
+	CloudFrontRole       string
+	CloudFrontExternalID string
 
 	// Authorizer function.
 	CacheTTL        time.Duration
@@ -99,6 +104,14 @@ func (f *functionConfig) parseRotation() {
 	f.PollInterval = env.Duration("POLL_INTERVAL", cloudfront.DefaultPollInterval, time.Second, envconfig.MaxDuration)
 	f.DeadlineMargin = env.Duration("DEADLINE_MARGIN", cloudfront.DefaultDeadlineMargin, 0, envconfig.MaxDuration)
 	f.UpdateInterval = env.Duration("UPDATE_INTERVAL", 0, 0, 5*time.Minute)
+	f.CloudFrontRole = env.String("CLOUDFRONT_ROLE_ARN", "")
+	if f.CloudFrontRole != "" && !strings.HasPrefix(f.CloudFrontRole, "arn:") {
+		env.Invalid("CLOUDFRONT_ROLE_ARN", "an IAM role ARN, like arn:aws:iam::111122223333:role/originlock-cloudfront")
+	}
+	f.CloudFrontExternalID = env.String("CLOUDFRONT_EXTERNAL_ID", "")
+	if f.CloudFrontExternalID != "" && f.CloudFrontRole == "" {
+		env.Invalid("CLOUDFRONT_EXTERNAL_ID", "set only together with CLOUDFRONT_ROLE_ARN")
+	}
 	f.Err = env.Err()
 }
 

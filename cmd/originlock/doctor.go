@@ -20,9 +20,12 @@ configuration against the secret (SECRET_ID, SECRET_FORMAT, SECRET_JSON_KEY)
 and against the authorizer's (same secret, format and header;
 REFRESH_COOLDOWN plus the 3s read timeout and a 1s margin below the
 SETTLE_DELAY the authorizer assumes, and the rotation's SETTLE_DELAY no
-shorter); the function's timeout against SETTLE_DELAY and a CloudFront
-deployment; the current value; the header name; every distribution and its
-selected origins; room under the custom-header quota; a stale AWSPENDING.
+shorter; without --authorizer-function, the rotation's SETTLE_DELAY against
+the authorizer's default); the function's timeout against SETTLE_DELAY, the
+waits of its TARGETS (waf, apikey) and a CloudFront deployment; the current
+value; the header name; every distribution (read through CLOUDFRONT_ROLE_ARN
+if set) and its selected origins; room under the custom-header quota; a
+stale AWSPENDING.
 
 Exit codes: 0 no FAIL, 1 error, 6 at least one FAIL.
 
@@ -81,6 +84,9 @@ func runDoctor(ctx context.Context, a *app, args []string) error {
 	if *authFn != "" {
 		auth, err := readFunction(ctx, c.fn, *authFn)
 		checkAuthorizer(&cs, s, auth, err, *authFn)
+	} else if fn := s.function; fn != nil && fn.Err == nil && fn.SettleDelay < authorizer.DefaultSettleDelay {
+		cs.add(warn, fmt.Sprintf("rotation function %s waits SETTLE_DELAY %s, less than the %s an authorizer assumes by default: unless every authorizer's SETTLE_DELAY says so, it may deny a new value CloudFront already sends, and API Gateway caches that Deny", fn.Name, fn.SettleDelay, authorizer.DefaultSettleDelay),
+			"check the authorizer: originlock doctor --secret "+t.secretID+" --authorizer-function NAME")
 	}
 	checkValue(&cs, s, t)
 	checkDistributions(&cs, s, t)
@@ -133,16 +139,22 @@ func checkRotation(cs *checks, s *snapshot, t target) {
 	}
 	// setSecret sleeps SETTLE_DELAY, then updates every distribution;
 	// testSecret polls until the deadline minus DEADLINE_MARGIN.
-	setNeeds := fn.SettleDelay + time.Duration(max(len(fn.Distributions)-1, 0))*fn.UpdateInterval + 30*time.Second
+	// With TARGETS=...,waf or apikey, setSecret also waits for those
+	// targets before it updates CloudFront.
+	setNeeds := fn.SettleDelay + fn.TargetDelay + time.Duration(max(len(fn.Distributions)-1, 0))*fn.UpdateInterval + 30*time.Second
+	targets := ""
+	if fn.TargetDelay > 0 {
+		targets = fmt.Sprintf(", the %s wait of TARGETS=%s", fn.TargetDelay, strings.Join(fn.Targets, ","))
+	}
 	switch wait := fn.Timeout - fn.DeadlineMargin; {
 	case fn.Timeout <= setNeeds:
-		cs.add(fail, fmt.Sprintf("its timeout %s leaves setSecret no time: SETTLE_DELAY %s, UPDATE_INTERVAL pacing and the updates need about %s", fn.Timeout, fn.SettleDelay, setNeeds),
+		cs.add(fail, fmt.Sprintf("its timeout %s leaves setSecret no time: SETTLE_DELAY %s%s, UPDATE_INTERVAL pacing and the updates need about %s", fn.Timeout, fn.SettleDelay, targets, setNeeds),
 			fmt.Sprintf("raise the function's timeout to 15m (aws lambda update-function-configuration --function-name %s --timeout 900)", fn.Name))
 	case wait < minDeployWait:
 		cs.add(warn, fmt.Sprintf("its timeout %s lets testSecret wait only %s for a CloudFront deployment (they take minutes): rotations will need Secrets Manager's retries", fn.Timeout, wait),
 			fmt.Sprintf("aws lambda update-function-configuration --function-name %s --timeout 900", fn.Name))
 	default:
-		cs.add(pass, fmt.Sprintf("its timeout %s fits SETTLE_DELAY %s and a deployment wait of %s", fn.Timeout, fn.SettleDelay, wait), "")
+		cs.add(pass, fmt.Sprintf("its timeout %s fits SETTLE_DELAY %s%s and a deployment wait of %s", fn.Timeout, fn.SettleDelay, targets, wait), "")
 	}
 	if err := headername.Check(s.header); err != nil {
 		cs.add(fail, "header name "+s.header+": "+err.Error(), "set HEADER_NAME to a name CloudFront may send, such as X-Origin-Verify")

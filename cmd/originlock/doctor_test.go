@@ -48,6 +48,14 @@ func TestDoctorFindings(t *testing.T) {
 			w.createFunction(w.name+"-short", 20, map[string]string{"SECRET_ID": w.name, "DISTRIBUTIONS": w.dist + ":api", "SETTLE_DELAY": "10s"})
 			return []string{"--function", w.name + "-short"}
 		}, exitFindings, []string{"FAIL  its timeout 20s leaves setSecret no time", "--timeout 900"}},
+		{"timeout short of the targets wait", nil, func(w *world) []string {
+			w.createFunction(w.name+"-waf", 120, map[string]string{"SECRET_ID": w.name, "DISTRIBUTIONS": w.dist + ":api", "SETTLE_DELAY": "1s", "TARGETS": "cloudfront,waf",
+				"WAF_WEB_ACL_NAME": "acl", "WAF_WEB_ACL_ID": "id", "WAF_RULE_NAME": "OriginVerify"})
+			return []string{"--function", w.name + "-waf"}
+		}, exitFindings, []string{"FAIL  its timeout 2m0s leaves setSecret no time: SETTLE_DELAY 1s, the 2m0s wait of TARGETS=cloudfront,waf"}},
+		{"settle delay below the authorizer default", nil, nil, exitOK,
+			[]string{"WARN  rotation function cli-testdoctorfindings-settle-delay-below-the-authorizer-default-rotation waits SETTLE_DELAY 1s, less than the 10s an authorizer assumes by default",
+				"fix: check the authorizer: originlock doctor --secret cli-testdoctorfindings-settle-delay-below-the-authorizer-default --authorizer-function NAME"}},
 		{"timeout short of a deployment", nil, func(w *world) []string {
 			w.createFunction(w.name+"-2m", 120, map[string]string{"SECRET_ID": w.name, "DISTRIBUTIONS": w.dist + ":api"})
 			return []string{"--function", w.name + "-2m"}

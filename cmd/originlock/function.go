@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -11,11 +12,13 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	lambdatypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
 
+	"github.com/originlock/originlock/apigateway"
 	"github.com/originlock/originlock/authorizer"
 	"github.com/originlock/originlock/cloudfront"
 	"github.com/originlock/originlock/internal/envconfig"
 	"github.com/originlock/originlock/internal/secretvalue"
 	"github.com/originlock/originlock/rotation"
+	"github.com/originlock/originlock/waf"
 )
 
 // defaultHeaderName is the functions' HEADER_NAME default
@@ -49,6 +52,11 @@ type functionConfig struct {
 	// CloudFront call (distributions in another account).
 	CloudFrontRole       string
 	CloudFrontExternalID string
+	// Targets are TARGETS' names; TargetDelay is the longest wait of its
+	// origin-side targets before setSecret updates CloudFront
+	// (WAF_PROPAGATION_DELAY, API_KEY_DELAY).
+	Targets     []string
+	TargetDelay time.Duration
 
 	// Authorizer function.
 	CacheTTL        time.Duration
@@ -104,6 +112,7 @@ func (f *functionConfig) parseRotation() {
 	f.PollInterval = env.Duration("POLL_INTERVAL", cloudfront.DefaultPollInterval, time.Second, envconfig.MaxDuration)
 	f.DeadlineMargin = env.Duration("DEADLINE_MARGIN", cloudfront.DefaultDeadlineMargin, 0, envconfig.MaxDuration)
 	f.UpdateInterval = env.Duration("UPDATE_INTERVAL", 0, 0, 5*time.Minute)
+	f.parseTargets(env)
 	f.CloudFrontRole = env.String("CLOUDFRONT_ROLE_ARN", "")
 	if f.CloudFrontRole != "" && !strings.HasPrefix(f.CloudFrontRole, "arn:") {
 		env.Invalid("CLOUDFRONT_ROLE_ARN", "an IAM role ARN, like arn:aws:iam::111122223333:role/originlock-cloudfront")
@@ -113,6 +122,26 @@ func (f *functionConfig) parseRotation() {
 		env.Invalid("CLOUDFRONT_EXTERNAL_ID", "set only together with CLOUDFRONT_ROLE_ARN")
 	}
 	f.Err = env.Err()
+}
+
+// parseTargets reads TARGETS and the delays of the targets it names.
+func (f *functionConfig) parseTargets(env *envconfig.Env) {
+	for _, n := range strings.Split(env.String("TARGETS", "cloudfront"), ",") {
+		n = strings.ToLower(strings.TrimSpace(n))
+		switch {
+		case n != "cloudfront" && n != "waf" && n != "apikey" || slices.Contains(f.Targets, n):
+			env.Invalid("TARGETS", "a comma-separated list of cloudfront, waf and apikey, each once")
+			return
+		case n == "waf":
+			f.TargetDelay = max(f.TargetDelay, env.Duration("WAF_PROPAGATION_DELAY", waf.DefaultPropagationDelay, 0, 10*time.Minute))
+		case n == "apikey":
+			f.TargetDelay = max(f.TargetDelay, env.Duration("API_KEY_DELAY", apigateway.DefaultKeyDelay, 0, 10*time.Minute))
+		}
+		f.Targets = append(f.Targets, n)
+	}
+	if !slices.Contains(f.Targets, "cloudfront") {
+		env.Invalid("TARGETS", "a list that includes cloudfront")
+	}
 }
 
 // parseAuthorizer reads the authorizer function's variables.

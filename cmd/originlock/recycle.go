@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"maps"
 	"time"
@@ -9,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	lambdatypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
+	"github.com/aws/smithy-go"
 )
 
 // recycleEnv is the variable revoke merges into an authorizer function's
@@ -60,7 +62,7 @@ func recycle(ctx context.Context, a *app, fn LambdaAPI, name string) (time.Time,
 		RevisionId:   cfg.RevisionId,
 	})
 	if err != nil {
-		return time.Time{}, awsError("update the configuration of "+name, err)
+		return time.Time{}, updateError(name, err)
 	}
 	if _, err := waitUpdate(ctx, a, fn, name, deadline, true); err != nil {
 		return time.Time{}, err
@@ -97,4 +99,24 @@ func waitUpdate(ctx context.Context, a *app, fn LambdaAPI, name string, deadline
 		case <-a.clock.After(recyclePoll):
 		}
 	}
+}
+
+// updateError reports a failed UpdateFunctionConfiguration by its error code
+// only: Lambda's messages may quote the environment it was sent (the 4 KB
+// limit's "String measured: ..."), which the command never prints.
+func updateError(name string, err error) error {
+	var api smithy.APIError
+	if !errors.As(err, &api) {
+		return fmt.Errorf("update the configuration of %s: %w", name, err)
+	}
+	hint := ""
+	switch api.ErrorCode() {
+	case "PreconditionFailedException":
+		hint = ": its configuration changed meanwhile; retry"
+	case "ResourceConflictException":
+		hint = ": another update is in progress; retry"
+	case "InvalidParameterValueException":
+		hint = ": Lambda refused the environment (with " + recycleEnv + " it may exceed 4 KB); change the function's configuration by hand instead"
+	}
+	return fmt.Errorf("update the configuration of %s: an error occurred (%s)%s", name, api.ErrorCode(), hint)
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	lambdatypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
+	"github.com/aws/smithy-go"
 
 	"github.com/originlock/originlock/internal/clocktest"
 )
@@ -25,6 +26,7 @@ type slowLambda struct {
 	updates   []*lambda.UpdateFunctionConfigurationInput
 	reads     int
 	status    lambdatypes.LastUpdateStatus
+	updateErr error
 }
 
 func (f *slowLambda) GetFunctionConfiguration(_ context.Context, in *lambda.GetFunctionConfigurationInput, _ ...func(*lambda.Options)) (*lambda.GetFunctionConfigurationOutput, error) {
@@ -47,6 +49,9 @@ func (f *slowLambda) GetFunctionConfiguration(_ context.Context, in *lambda.GetF
 
 func (f *slowLambda) UpdateFunctionConfiguration(_ context.Context, in *lambda.UpdateFunctionConfigurationInput, _ ...func(*lambda.Options)) (*lambda.UpdateFunctionConfigurationOutput, error) {
 	f.updates = append(f.updates, in)
+	if f.updateErr != nil {
+		return nil, f.updateErr
+	}
 	f.status = lambdatypes.LastUpdateStatusInProgress
 	return &lambda.UpdateFunctionConfigurationOutput{}, nil
 }
@@ -103,6 +108,9 @@ func TestRecycleFailures(t *testing.T) {
 			"the configuration update of auth is still InProgress after 3m0s"},
 		"update fails": {&slowLambda{busyReads: 1, final: lambdatypes.LastUpdateStatusFailed, status: lambdatypes.LastUpdateStatusSuccessful}, 1,
 			"the configuration update of auth failed"},
+		"update refused": {&slowLambda{status: lambdatypes.LastUpdateStatusSuccessful, updateErr: &smithy.GenericAPIError{Code: "InvalidParameterValueException",
+			Message: `Lambda was unable to configure your environment variables because the environment variables you have provided exceeded the 4KB limit. String measured: {"OTHER":"do-not-print-me"}`}}, 1,
+			"an error occurred (InvalidParameterValueException): Lambda refused the environment"},
 		"environment unreadable": {&slowLambda{envErr: true, status: lambdatypes.LastUpdateStatusSuccessful}, 0,
 			"Lambda cannot show its environment (KMSAccessDeniedException), and writing it back would erase it"},
 	}
@@ -112,6 +120,9 @@ func TestRecycleFailures(t *testing.T) {
 			_, err := recycle(t.Context(), testApp(clk), tt.fn, "auth")
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("err = %v, want %q", err, tt.want)
+			}
+			if err != nil && strings.Contains(err.Error(), "do-not-print-me") {
+				t.Errorf("the error quotes the environment: %v", err)
 			}
 			if len(tt.fn.updates) != tt.updates {
 				t.Errorf("%d updates, want %d", len(tt.fn.updates), tt.updates)

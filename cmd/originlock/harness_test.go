@@ -360,6 +360,12 @@ func (h *hookProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.flushes = append(h.flushes, r.URL.Path)
 		h.mu.Unlock()
 		h.record("flush " + r.URL.Path)
+		if strings.Contains(r.URL.Path, "/nosuchapi/") {
+			w.Header().Set("X-Amzn-Errortype", "NotFoundException")
+			w.WriteHeader(http.StatusNotFound)
+			_, _ = io.WriteString(w, `{"message":"Invalid API identifier specified"}`)
+			return
+		}
 		w.WriteHeader(http.StatusAccepted)
 		return
 	}

@@ -148,7 +148,7 @@ func runRevoke(ctx context.Context, a *app, args []string) error {
 		at, err := recycle(ctx, a, c.fn, fn.Name)
 		if err != nil {
 			fmt.Fprintf(a.out, "%s authorizer function %s NOT recycled: %v\n", stamp(a.clock.Now()), fn.Name, err)
-			failed = append(failed, "recycle authorizer function "+fn.Name)
+			failed = append(failed, fmt.Sprintf("recycle authorizer function %s (any configuration change does: aws lambda update-function-configuration --function-name %s --description \"recycled %s\")", fn.Name, fn.Name, stamp(a.clock.Now())))
 			recycledAll = false
 			continue
 		}
@@ -162,7 +162,7 @@ func runRevoke(ctx context.Context, a *app, args []string) error {
 	failed = append(failed, flushFailed...)
 	p.exposure(a, leaked.Fingerprint, removed, recycledAll, lastRecycle, flushedAt, len(flushFailed) == 0)
 	if len(failed) > 0 {
-		return fmt.Errorf("could not %s: see the worst case above; retry those steps (originlock revoke --help)", strings.Join(failed, ", "))
+		return fmt.Errorf("the rotation and the label's removal are done, but these steps failed; do them by hand, in this order:\n  - %s", strings.Join(failed, "\n  - "))
 	}
 	return nil
 }
@@ -264,14 +264,15 @@ func (p *revokePlan) flush(ctx context.Context, a *app, c *clients, removed time
 	var failed []string
 	for _, api := range p.rest {
 		_, err := c.rest.FlushStageAuthorizersCache(ctx, &apigateway.FlushStageAuthorizersCacheInput{RestApiId: aws.String(api.id), StageName: aws.String(api.stage)})
-		failed = flushed(a, "REST API "+api.id+"/"+api.stage, err, failed)
+		if flushed(a, "REST API "+api.id+"/"+api.stage, err) {
+			failed = append(failed, "flush: aws apigateway flush-stage-authorizers-cache --rest-api-id "+api.id+" --stage-name "+api.stage)
+		}
 	}
 	for _, api := range p.http {
 		_, err := c.http.ResetAuthorizersCache(ctx, &apigatewayv2.ResetAuthorizersCacheInput{ApiId: aws.String(api.id), StageName: aws.String(api.stage)})
-		failed = flushed(a, "HTTP API "+api.id+"/"+api.stage, err, failed)
-	}
-	for i := range failed {
-		failed[i] = "flush " + failed[i]
+		if flushed(a, "HTTP API "+api.id+"/"+api.stage, err) {
+			failed = append(failed, "flush: aws apigatewayv2 reset-authorizers-cache --api-id "+api.id+" --stage-name '"+api.stage+"'")
+		}
 	}
 	return a.clock.Now(), failed, nil
 }
@@ -312,13 +313,14 @@ func maxTime(a, b time.Time) time.Time {
 	return b
 }
 
-func flushed(a *app, what string, err error, failed []string) []string {
+// flushed prints a flush's outcome and reports whether it failed.
+func flushed(a *app, what string, err error) bool {
 	if err != nil {
 		fmt.Fprintf(a.out, "%s flush %s: %v\n", stamp(a.clock.Now()), what, awsError("flush", err))
-		return append(failed, what)
+		return true
 	}
 	fmt.Fprintf(a.out, "%s authorizer cache of %s flushed\n", stamp(a.clock.Now()), what)
-	return failed
+	return false
 }
 
 func stamp(t time.Time) string { return t.UTC().Format(time.RFC3339) }

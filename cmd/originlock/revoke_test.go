@@ -112,7 +112,8 @@ func TestRevokeUsage(t *testing.T) {
 // against a rotation function with REVOKE_PREVIOUS=true and no
 // --authorizer-function: finishSecret removed the label, so revoke does not
 // (and does not fail on its absence); the flush waits REFRESH_COOLDOWN +
-// 5 s on the clock; the exposure says what recycling would have closed.
+// 5 s on the clock; the exposure says what recycling would have closed; a
+// flush that fails is reported with its command.
 func TestRevokeWithRevokePrevious(t *testing.T) {
 	rw := newRotationWorld(t, func(vars map[string]string, w *world) {
 		vars["REVOKE_PREVIOUS"] = "true"
@@ -131,16 +132,19 @@ func TestRevokeWithRevokePrevious(t *testing.T) {
 	var out, errOut bytes.Buffer
 	a := &app{out: &out, errOut: &errOut, in: strings.NewReader(""), clock: clk,
 		connect: func(context.Context, awsOptions) (*clients, error) { return fromConfig(cfg), nil }}
-	code := a.run(t.Context(), []string{"revoke", "--secret", rw.name, "--rest-api", "a1b2c3d4e5/prod", "--yes", "--interval", "100ms"})
+	code := a.run(t.Context(), []string{"revoke", "--secret", rw.name, "--rest-api", "a1b2c3d4e5/prod", "--http-api", "nosuchapi", "--yes", "--interval", "100ms"})
 	t.Logf("revoke printed:\n%s%s", out.String(), errOut.String())
 	r := result{code: code, stdout: out.String(), stderr: errOut.String()}
 	rw.checkLeaks(r, []string{"revoke (in-process)"})
-	r.want(t, exitOK, "2. check that finishSecret removed AWSPREVIOUS", "(REVOKE_PREVIOUS=true on "+rw.function+")",
+	r.want(t, exitError, "2. check that finishSecret removed AWSPREVIOUS", "(REVOKE_PREVIOUS=true on "+rw.function+")",
 		"3. (no --authorizer-function: a warm authorizer container whose last read predates the rotation may accept the old value until its next read, up to CACHE_TTL 5m0s)",
 		"by finishSecret (REVOKE_PREVIOUS=true)", "waiting 10s: API Gateway's caches are flushed REFRESH_COOLDOWN 5s + 5s after the removal",
 		"may accept it as its AWSCURRENT until its next read: up to CACHE_TTL 5m0s after the removal",
-		"flush again after", "Worst case: every authorizer refuses #")
-	if got, want := rw.hook.Calls(), []string{"flush /restapis/a1b2c3d4e5/stages/prod/cache/authorizers"}; !slices.Equal(got, want) {
+		"unless its caches are flushed after", "Worst case: every authorizer refuses #",
+		// A flush that fails is named, with the command to do it by hand.
+		"flush HTTP API nosuchapi/$default: flush: an error occurred (NotFoundException)",
+		"the rotation and the label's removal are done, but these steps failed", "aws apigatewayv2 reset-authorizers-cache --api-id nosuchapi --stage-name '$default'")
+	if got, want := rw.hook.Calls(), []string{"flush /restapis/a1b2c3d4e5/stages/prod/cache/authorizers", "flush /v2/apis/nosuchapi/stages/$default/cache/authorizers"}; !slices.Equal(got, want) {
 		t.Errorf("calls %q, want %q (no removal by revoke: finishSecret did it)", got, want)
 	}
 	if waits := clk.Waits(); len(waits) == 0 || waits[len(waits)-1] != 10*time.Second {

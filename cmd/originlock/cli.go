@@ -85,7 +85,7 @@ type command struct {
 var commands = []command{
 	{"status", "show the secret's versions, the distributions' headers and the drift verdict", runStatus},
 	{"rotate", "start a rotation and follow it until every distribution carries the new value", runRotate},
-	{"revoke", "retire a leaked value: rotate, drop AWSPREVIOUS, flush authorizer caches", runRevoke},
+	{"revoke", "retire a leaked value: rotate, drop AWSPREVIOUS, recycle authorizers, flush their caches", runRevoke},
 	{"doctor", "check the secret, the functions and the distributions, with the fix for each finding", runDoctor},
 	{"clear-pending", "remove an AWSPENDING label a failed rotation left behind, when it is safe", runClearPending},
 }
@@ -222,6 +222,7 @@ func (l *list) Set(s string) error { *l = append(*l, s); return nil }
 // targetFlags are the flags that say what to inspect.
 type targetFlags struct {
 	function, header, format, jsonKey string
+	cfRole, cfExternalID              string
 	distributions                     list
 	staleAfter                        time.Duration
 }
@@ -232,11 +233,20 @@ func (t *targetFlags) register(f *flags) {
 	f.StringVar(&t.header, "header-name", "", "origin custom header (default: the function's HEADER_NAME, else X-Origin-Verify)")
 	f.StringVar(&t.format, "secret-format", "", "json or plain (default: the function's SECRET_FORMAT, else json)")
 	f.StringVar(&t.jsonKey, "json-key", "", "JSON key of the value (default: the function's SECRET_JSON_KEY, else HEADERVALUE)")
+	f.StringVar(&t.cfRole, "cloudfront-role-arn", "", "role to assume to read the distributions (default: the rotation function's CLOUDFRONT_ROLE_ARN)")
+	f.StringVar(&t.cfExternalID, "cloudfront-external-id", "", "external ID for --cloudfront-role-arn (default: the rotation function's CLOUDFRONT_EXTERNAL_ID)")
 	f.DurationVar(&t.staleAfter, "stale-after", defaultStaleAfter, "age after which an AWSPENDING version counts as left by a failed rotation")
 }
 
 func (t *targetFlags) target(f *flags) (target, error) {
-	tg := target{secretID: strings.TrimSpace(f.secret), function: t.function, headerName: t.header, staleAfter: t.staleAfter}
+	tg := target{secretID: strings.TrimSpace(f.secret), function: t.function, headerName: t.header, staleAfter: t.staleAfter,
+		cfRole: strings.TrimSpace(t.cfRole), cfExternalID: strings.TrimSpace(t.cfExternalID)}
+	if tg.cfRole != "" && !strings.HasPrefix(tg.cfRole, "arn:") {
+		return tg, usagef(f.command, "--cloudfront-role-arn: want an IAM role ARN, like arn:aws:iam::111122223333:role/originlock-cloudfront")
+	}
+	if tg.cfExternalID != "" && tg.cfRole == "" {
+		return tg, usagef(f.command, "--cloudfront-external-id applies only with --cloudfront-role-arn")
+	}
 	for _, d := range t.distributions {
 		spec, err := parseDistribution(strings.TrimSpace(d))
 		if err != nil {

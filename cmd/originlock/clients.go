@@ -6,11 +6,13 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
 	"github.com/aws/aws-sdk-go-v2/service/apigateway"
 	"github.com/aws/aws-sdk-go-v2/service/apigatewayv2"
 	cfsdk "github.com/aws/aws-sdk-go-v2/service/cloudfront"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
 )
 
 // SecretsAPI is what the command calls of Secrets Manager.
@@ -28,9 +30,11 @@ type CloudFrontAPI interface {
 	GetDistribution(context.Context, *cfsdk.GetDistributionInput, ...func(*cfsdk.Options)) (*cfsdk.GetDistributionOutput, error)
 }
 
-// LambdaAPI reads the rotation and authorizer functions' configuration.
+// LambdaAPI reads the rotation and authorizer functions' configuration, and
+// changes an authorizer function's to recycle its containers (revoke).
 type LambdaAPI interface {
 	GetFunctionConfiguration(context.Context, *lambda.GetFunctionConfigurationInput, ...func(*lambda.Options)) (*lambda.GetFunctionConfigurationOutput, error)
+	UpdateFunctionConfiguration(context.Context, *lambda.UpdateFunctionConfigurationInput, ...func(*lambda.Options)) (*lambda.UpdateFunctionConfigurationOutput, error)
 }
 
 // RESTAPI flushes a REST API stage's authorizer cache.
@@ -58,6 +62,39 @@ type clients struct {
 	fn   LambdaAPI
 	rest RESTAPI
 	http HTTPAPI
+	// cfg makes the CloudFront clients of assumed roles; assumed caches
+	// them by role and external ID, so that a follow loop assumes a role
+	// once (the credentials are cached until shortly before they expire).
+	cfg     aws.Config
+	assumed map[[2]string]CloudFrontAPI
+}
+
+// cloudFrontAs returns a CloudFront client that calls with the credentials
+// of roleARN, assumed through STS with the command's own credentials and
+// externalID if set; the command's own client when roleARN is "". It makes
+// no AWS call: a role that cannot be assumed fails the first CloudFront call.
+func (c *clients) cloudFrontAs(roleARN, externalID string) CloudFrontAPI {
+	if roleARN == "" {
+		return c.cf
+	}
+	key := [2]string{roleARN, externalID}
+	if cf, ok := c.assumed[key]; ok {
+		return cf
+	}
+	provider := stscreds.NewAssumeRoleProvider(sts.NewFromConfig(c.cfg), roleARN, func(o *stscreds.AssumeRoleOptions) {
+		o.RoleSessionName = "originlock-cli"
+		if externalID != "" {
+			o.ExternalID = aws.String(externalID)
+		}
+	})
+	assumed := c.cfg.Copy()
+	assumed.Credentials = aws.NewCredentialsCache(provider)
+	cf := cfsdk.NewFromConfig(assumed)
+	if c.assumed == nil {
+		c.assumed = map[[2]string]CloudFrontAPI{}
+	}
+	c.assumed[key] = cf
+	return cf
 }
 
 // awsOptions are the flags every command takes, as the AWS CLI names them.
@@ -94,5 +131,6 @@ func fromConfig(cfg aws.Config) *clients {
 		fn:   lambda.NewFromConfig(cfg),
 		rest: apigateway.NewFromConfig(cfg),
 		http: apigatewayv2.NewFromConfig(cfg),
+		cfg:  cfg,
 	}
 }

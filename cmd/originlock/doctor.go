@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/originlock/originlock/authorizer"
 	"github.com/originlock/originlock/internal/headername"
 )
 
@@ -16,10 +17,15 @@ const doctorUsage = `Usage: originlock doctor --secret ID [--authorizer-function
 Checks the setup and explains each finding, PASS, WARN or FAIL, with its fix:
 rotation enabled and its function present; the rotation function's
 configuration against the secret (SECRET_ID, SECRET_FORMAT, SECRET_JSON_KEY)
-and against the authorizer's (REFRESH_COOLDOWN below SETTLE_DELAY, same
-format); the function's timeout against SETTLE_DELAY and a CloudFront
-deployment; the current value; the header name; every distribution and its
-selected origins; room under the custom-header quota; a stale AWSPENDING.
+and against the authorizer's (same secret, format and header;
+REFRESH_COOLDOWN plus the 3s read timeout and a 1s margin below the
+SETTLE_DELAY the authorizer assumes, and the rotation's SETTLE_DELAY no
+shorter; without --authorizer-function, the rotation's SETTLE_DELAY against
+the authorizer's default); the function's timeout against SETTLE_DELAY, the
+waits of its TARGETS (waf, apikey) and a CloudFront deployment; the current
+value; the header name; every distribution (read through CLOUDFRONT_ROLE_ARN
+if set) and its selected origins; room under the custom-header quota; a
+stale AWSPENDING.
 
 Exit codes: 0 no FAIL, 1 error, 6 at least one FAIL.
 
@@ -57,7 +63,7 @@ func runDoctor(ctx context.Context, a *app, args []string) error {
 	f := newFlags(a, "doctor", doctorUsage)
 	var tf targetFlags
 	tf.register(f)
-	authorizer := f.String("authorizer-function", "", "the API's authorizer function, to check it against the rotation function")
+	authFn := f.String("authorizer-function", "", "the API's authorizer function, to check it against the rotation function")
 	if err := f.parse(args); err != nil {
 		return err
 	}
@@ -75,9 +81,12 @@ func runDoctor(ctx context.Context, a *app, args []string) error {
 	}
 	var cs checks
 	checkRotation(&cs, s, t)
-	if *authorizer != "" {
-		auth, err := readFunction(ctx, c.fn, *authorizer)
-		checkAuthorizer(&cs, s, auth, err, *authorizer)
+	if *authFn != "" {
+		auth, err := readFunction(ctx, c.fn, *authFn)
+		checkAuthorizer(&cs, s, auth, err, *authFn)
+	} else if fn := s.function; fn != nil && fn.Err == nil && fn.SettleDelay < authorizer.DefaultSettleDelay {
+		cs.add(warn, fmt.Sprintf("rotation function %s waits SETTLE_DELAY %s, less than the %s an authorizer assumes by default: unless every authorizer's SETTLE_DELAY says so, it may deny a new value CloudFront already sends, and API Gateway caches that Deny", fn.Name, fn.SettleDelay, authorizer.DefaultSettleDelay),
+			"check the authorizer: originlock doctor --secret "+t.secretID+" --authorizer-function NAME")
 	}
 	checkValue(&cs, s, t)
 	checkDistributions(&cs, s, t)
@@ -130,16 +139,22 @@ func checkRotation(cs *checks, s *snapshot, t target) {
 	}
 	// setSecret sleeps SETTLE_DELAY, then updates every distribution;
 	// testSecret polls until the deadline minus DEADLINE_MARGIN.
-	setNeeds := fn.SettleDelay + time.Duration(max(len(fn.Distributions)-1, 0))*fn.UpdateInterval + 30*time.Second
+	// With TARGETS=...,waf or apikey, setSecret also waits for those
+	// targets before it updates CloudFront.
+	setNeeds := fn.SettleDelay + fn.TargetDelay + time.Duration(max(len(fn.Distributions)-1, 0))*fn.UpdateInterval + 30*time.Second
+	targets := ""
+	if fn.TargetDelay > 0 {
+		targets = fmt.Sprintf(", the %s wait of TARGETS=%s", fn.TargetDelay, strings.Join(fn.Targets, ","))
+	}
 	switch wait := fn.Timeout - fn.DeadlineMargin; {
 	case fn.Timeout <= setNeeds:
-		cs.add(fail, fmt.Sprintf("its timeout %s leaves setSecret no time: SETTLE_DELAY %s, UPDATE_INTERVAL pacing and the updates need about %s", fn.Timeout, fn.SettleDelay, setNeeds),
+		cs.add(fail, fmt.Sprintf("its timeout %s leaves setSecret no time: SETTLE_DELAY %s%s, UPDATE_INTERVAL pacing and the updates need about %s", fn.Timeout, fn.SettleDelay, targets, setNeeds),
 			fmt.Sprintf("raise the function's timeout to 15m (aws lambda update-function-configuration --function-name %s --timeout 900)", fn.Name))
 	case wait < minDeployWait:
 		cs.add(warn, fmt.Sprintf("its timeout %s lets testSecret wait only %s for a CloudFront deployment (they take minutes): rotations will need Secrets Manager's retries", fn.Timeout, wait),
 			fmt.Sprintf("aws lambda update-function-configuration --function-name %s --timeout 900", fn.Name))
 	default:
-		cs.add(pass, fmt.Sprintf("its timeout %s fits SETTLE_DELAY %s and a deployment wait of %s", fn.Timeout, fn.SettleDelay, wait), "")
+		cs.add(pass, fmt.Sprintf("its timeout %s fits SETTLE_DELAY %s%s and a deployment wait of %s", fn.Timeout, fn.SettleDelay, targets, wait), "")
 	}
 	if err := headername.Check(s.header); err != nil {
 		cs.add(fail, "header name "+s.header+": "+err.Error(), "set HEADER_NAME to a name CloudFront may send, such as X-Origin-Verify")
@@ -173,12 +188,38 @@ func checkAuthorizer(cs *checks, s *snapshot, auth *functionConfig, err error, n
 		cs.add(fail, "authorizer checks header "+auth.HeaderName+", the rotation function writes "+s.header, "set the same HEADER_NAME on both functions")
 	}
 	if s.function != nil && s.function.Err == nil {
-		if auth.RefreshCooldown < s.function.SettleDelay {
-			cs.add(pass, fmt.Sprintf("authorizer REFRESH_COOLDOWN %s is below the rotation's SETTLE_DELAY %s", auth.RefreshCooldown, s.function.SettleDelay), "")
-		} else {
-			cs.add(fail, fmt.Sprintf("authorizer REFRESH_COOLDOWN %s is not below SETTLE_DELAY %s: an authorizer may deny (and API Gateway cache the denial of) a new value CloudFront already sends", auth.RefreshCooldown, s.function.SettleDelay),
-				fmt.Sprintf("set SETTLE_DELAY to at least twice REFRESH_COOLDOWN (%s) on %s", 2*auth.RefreshCooldown, s.function.Name))
-		}
+		checkSettle(cs, auth, s.function)
+	}
+}
+
+// checkSettle checks the invariant the authorizer's Verifier relies on
+// (authorizer.WithSettleDelay): its REFRESH_COOLDOWN plus its read timeout
+// (authorizer.DefaultReadTimeout: the function has no variable for it) plus
+// authorizer.ConsistencyMargin below the settle delay it assumes (its
+// SETTLE_DELAY), and the rotation function's SETTLE_DELAY no shorter than
+// that assumption.
+func checkSettle(cs *checks, auth, rot *functionConfig) {
+	assumed := auth.SettleDelay
+	horizon := auth.RefreshCooldown + authorizer.DefaultReadTimeout + authorizer.ConsistencyMargin
+	sum := fmt.Sprintf("REFRESH_COOLDOWN %s + read timeout %s + consistency margin %s = %s", auth.RefreshCooldown, authorizer.DefaultReadTimeout, authorizer.ConsistencyMargin, horizon)
+	if assumed == 0 {
+		cs.add(warn, "authorizer "+auth.Name+" assumes no settle delay (SETTLE_DELAY=0): it answers an unknown value within REFRESH_COOLDOWN with an error (a 500 from API Gateway) rather than a cacheable 403, so anyone can drive your 5XX rate",
+			fmt.Sprintf("set SETTLE_DELAY=%s on %s (the rotation function's), if it stays above %s", rot.SettleDelay, auth.Name, horizon))
+		return
+	}
+	ok := true
+	if horizon >= assumed {
+		ok = false
+		cs.add(fail, fmt.Sprintf("authorizer %s refuses to start: %s is not below the settle delay it assumes (SETTLE_DELAY %s)", auth.Name, sum, assumed),
+			fmt.Sprintf("lower REFRESH_COOLDOWN on %s below %s, or set SETTLE_DELAY to at least %s on both %s and %s", auth.Name, assumed-authorizer.DefaultReadTimeout-authorizer.ConsistencyMargin, horizon+time.Second, auth.Name, rot.Name))
+	}
+	if rot.SettleDelay < assumed {
+		ok = false
+		cs.add(fail, fmt.Sprintf("rotation function %s waits SETTLE_DELAY %s, less than the %s authorizer %s assumes: the authorizer may deny a new value CloudFront already sends, and API Gateway caches that Deny (an outage during every rotation)", rot.Name, rot.SettleDelay, assumed, auth.Name),
+			fmt.Sprintf("set SETTLE_DELAY=%s on %s, or give both functions the same SETTLE_DELAY above %s", assumed, rot.Name, horizon))
+	}
+	if ok {
+		cs.add(pass, fmt.Sprintf("authorizer %s: %s is below the settle delay it assumes (%s), and the rotation waits SETTLE_DELAY %s", auth.Name, sum, assumed, rot.SettleDelay), "")
 	}
 }
 
@@ -211,13 +252,16 @@ func checkDistributions(cs *checks, s *snapshot, t target) {
 		cs.add(fail, "no distributions to check", "set DISTRIBUTIONS on the rotation function, or pass --distribution")
 		return
 	}
+	if s.cfRole != "" {
+		cs.add(pass, "distributions are read through role "+s.cfRole+" (the rotation function's CLOUDFRONT_ROLE_ARN, or --cloudfront-role-arn)", "")
+	}
 	for _, d := range s.dists {
 		switch {
 		case d.Missing:
 			cs.add(fail, "distribution "+d.ID+" does not exist", "remove it from DISTRIBUTIONS or create it")
 			continue
 		case d.Err != nil:
-			cs.add(fail, d.Err.Error(), "check cloudfront:GetDistribution permission")
+			cs.add(fail, d.Err.Error(), s.readFix())
 			continue
 		}
 		cs.add(pass, "distribution "+d.ID+" exists ("+d.Status+")", "")

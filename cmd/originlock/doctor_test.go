@@ -12,13 +12,13 @@ import (
 )
 
 func TestDoctorHealthy(t *testing.T) {
-	w := newWorld(t, nil)
+	w := newWorld(t, map[string]string{"SETTLE_DELAY": "10s"}) // the authorizer's default assumption
 	w.enableRotation(false)
 	w.createFunction(w.name+"-auth", 10, map[string]string{"SECRET_ID": w.name, "REFRESH_COOLDOWN": "500ms"})
 	r := w.run("", "", "doctor", "--secret", w.name, "--authorizer-function", w.name+"-auth")
 	r.want(t, exitOK, "PASS  rotation is enabled", "PASS  rotation function "+w.function+" exists", "PASS  its SECRET_ID names this secret",
 		"PASS  its timeout 15m0s fits", "PASS  header name X-Origin-Verify", "PASS  authorizer "+w.name+"-auth reads this secret",
-		"PASS  authorizer and rotation function agree on the format", "PASS  authorizer REFRESH_COOLDOWN 500ms is below the rotation's SETTLE_DELAY 1s",
+		"PASS  authorizer and rotation function agree on the format", "PASS  authorizer "+w.name+"-auth: REFRESH_COOLDOWN 500ms + read timeout 3s + consistency margin 1s = 4.5s is below the settle delay it assumes (10s), and the rotation waits SETTLE_DELAY 10s",
 		"is well formed", "PASS  no stale AWSPENDING", "PASS  distribution "+w.dist+" exists (Deployed)", "origin api carries the CURRENT value", "has 2 of 10 custom headers")
 	if strings.Contains(r.stdout, "FAIL") || strings.Contains(r.stdout, "WARN") {
 		t.Errorf("a healthy setup has findings:\n%s", r.stdout)
@@ -48,14 +48,35 @@ func TestDoctorFindings(t *testing.T) {
 			w.createFunction(w.name+"-short", 20, map[string]string{"SECRET_ID": w.name, "DISTRIBUTIONS": w.dist + ":api", "SETTLE_DELAY": "10s"})
 			return []string{"--function", w.name + "-short"}
 		}, exitFindings, []string{"FAIL  its timeout 20s leaves setSecret no time", "--timeout 900"}},
+		{"timeout short of the targets wait", nil, func(w *world) []string {
+			w.createFunction(w.name+"-waf", 120, map[string]string{"SECRET_ID": w.name, "DISTRIBUTIONS": w.dist + ":api", "SETTLE_DELAY": "1s", "TARGETS": "cloudfront,waf",
+				"WAF_WEB_ACL_NAME": "acl", "WAF_WEB_ACL_ID": "id", "WAF_RULE_NAME": "OriginVerify"})
+			return []string{"--function", w.name + "-waf"}
+		}, exitFindings, []string{"FAIL  its timeout 2m0s leaves setSecret no time: SETTLE_DELAY 1s, the 2m0s wait of TARGETS=cloudfront,waf"}},
+		{"settle delay below the authorizer default", nil, nil, exitOK,
+			[]string{"WARN  rotation function cli-testdoctorfindings-settle-delay-below-the-authorizer-default-rotation waits SETTLE_DELAY 1s, less than the 10s an authorizer assumes by default",
+				"fix: check the authorizer: originlock doctor --secret cli-testdoctorfindings-settle-delay-below-the-authorizer-default --authorizer-function NAME"}},
 		{"timeout short of a deployment", nil, func(w *world) []string {
 			w.createFunction(w.name+"-2m", 120, map[string]string{"SECRET_ID": w.name, "DISTRIBUTIONS": w.dist + ":api"})
 			return []string{"--function", w.name + "-2m"}
 		}, exitOK, []string{"WARN  its timeout 2m0s lets testSecret wait only 1m50s"}},
-		{"cooldown not below settle delay", nil, func(w *world) []string {
-			w.createFunction(w.name+"-auth", 10, map[string]string{"SECRET_ID": w.name, "REFRESH_COOLDOWN": "30s"})
+		{"authorizer would refuse to start", map[string]string{"SETTLE_DELAY": "10s"}, func(w *world) []string {
+			w.createFunction(w.name+"-auth", 10, map[string]string{"SECRET_ID": w.name, "REFRESH_COOLDOWN": "7s"})
 			return []string{"--authorizer-function", w.name + "-auth"}
-		}, exitFindings, []string{"FAIL  authorizer REFRESH_COOLDOWN 30s is not below SETTLE_DELAY 1s", "set SETTLE_DELAY to at least twice REFRESH_COOLDOWN (1m0s)"}},
+		}, exitFindings, []string{"FAIL  authorizer " + "cli-testdoctorfindings-authorizer-would-refuse-to-start-auth refuses to start: REFRESH_COOLDOWN 7s + read timeout 3s + consistency margin 1s = 11s is not below the settle delay it assumes (SETTLE_DELAY 10s)",
+			"fix: lower REFRESH_COOLDOWN on cli-testdoctorfindings-authorizer-would-refuse-to-start-auth below 6s, or set SETTLE_DELAY to at least 12s on both"}},
+		{"rotation settles for less than the authorizer assumes", nil, func(w *world) []string {
+			w.createFunction(w.name+"-auth", 10, map[string]string{"SECRET_ID": w.name, "REFRESH_COOLDOWN": "500ms"})
+			return []string{"--authorizer-function", w.name + "-auth"}
+		}, exitFindings, []string{"waits SETTLE_DELAY 1s, less than the 10s authorizer", "API Gateway caches that Deny", "fix: set SETTLE_DELAY=10s on cli-testdoctorfindings-rotation-settles-for-less-than-the-authorizer-assumes-rotation"}},
+		{"authorizer assumes a shorter settle delay", nil, func(w *world) []string {
+			w.createFunction(w.name+"-auth", 10, map[string]string{"SECRET_ID": w.name, "REFRESH_COOLDOWN": "0", "SETTLE_DELAY": "5s"})
+			return []string{"--authorizer-function", w.name + "-auth"}
+		}, exitFindings, []string{"waits SETTLE_DELAY 1s, less than the 5s authorizer"}},
+		{"authorizer assumes no settle delay", map[string]string{"SETTLE_DELAY": "10s"}, func(w *world) []string {
+			w.createFunction(w.name+"-auth", 10, map[string]string{"SECRET_ID": w.name, "SETTLE_DELAY": "0"})
+			return []string{"--authorizer-function", w.name + "-auth"}
+		}, exitOK, []string{"WARN  authorizer cli-testdoctorfindings-authorizer-assumes-no-settle-delay-auth assumes no settle delay (SETTLE_DELAY=0)", "a 500 from API Gateway", "fix: set SETTLE_DELAY=10s on"}},
 		{"format mismatch", nil, func(w *world) []string {
 			w.createFunction(w.name+"-auth", 10, map[string]string{"SECRET_ID": w.name, "SECRET_FORMAT": "plain", "REFRESH_COOLDOWN": "0"})
 			return []string{"--authorizer-function", w.name + "-auth"}

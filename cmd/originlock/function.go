@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -11,23 +12,18 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	lambdatypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
 
+	"github.com/originlock/originlock/apigateway"
+	"github.com/originlock/originlock/authorizer"
 	"github.com/originlock/originlock/cloudfront"
 	"github.com/originlock/originlock/internal/envconfig"
 	"github.com/originlock/originlock/internal/secretvalue"
 	"github.com/originlock/originlock/rotation"
+	"github.com/originlock/originlock/waf"
 )
 
 // defaultHeaderName is the functions' HEADER_NAME default
 // (examples/lambda/README.md).
 const defaultHeaderName = "X-Origin-Verify"
-
-// Authorizer defaults (examples/lambda/README.md; the authorizer package's
-// own constants are not imported, to keep the command's view of a deployed
-// function to its environment).
-const (
-	defaultCacheTTL        = 5 * time.Minute
-	defaultRefreshCooldown = 5 * time.Second
-)
 
 // functionConfig is a deployed function's configuration, read from its
 // environment as the function itself reads it (examples/lambda/README.md).
@@ -41,7 +37,8 @@ type functionConfig struct {
 	Err error
 	env map[string]string
 
-	// Rotation function.
+	// Rotation function. SettleDelay is its SETTLE_DELAY; on the
+	// authorizer function, the settle delay it assumes (its SETTLE_DELAY).
 	SecretID       string
 	Distributions  []distSpec
 	HeaderName     string
@@ -50,6 +47,16 @@ type functionConfig struct {
 	PollInterval   time.Duration
 	DeadlineMargin time.Duration
 	UpdateInterval time.Duration
+	// CloudFrontRole and CloudFrontExternalID are CLOUDFRONT_ROLE_ARN and
+	// CLOUDFRONT_EXTERNAL_ID: the role the function assumes for every
+	// CloudFront call (distributions in another account).
+	CloudFrontRole       string
+	CloudFrontExternalID string
+	// Targets are TARGETS' names; TargetDelay is the longest wait of its
+	// origin-side targets before setSecret updates CloudFront
+	// (WAF_PROPAGATION_DELAY, API_KEY_DELAY).
+	Targets     []string
+	TargetDelay time.Duration
 
 	// Authorizer function.
 	CacheTTL        time.Duration
@@ -105,7 +112,36 @@ func (f *functionConfig) parseRotation() {
 	f.PollInterval = env.Duration("POLL_INTERVAL", cloudfront.DefaultPollInterval, time.Second, envconfig.MaxDuration)
 	f.DeadlineMargin = env.Duration("DEADLINE_MARGIN", cloudfront.DefaultDeadlineMargin, 0, envconfig.MaxDuration)
 	f.UpdateInterval = env.Duration("UPDATE_INTERVAL", 0, 0, 5*time.Minute)
+	f.parseTargets(env)
+	f.CloudFrontRole = env.String("CLOUDFRONT_ROLE_ARN", "")
+	if f.CloudFrontRole != "" && !strings.HasPrefix(f.CloudFrontRole, "arn:") {
+		env.Invalid("CLOUDFRONT_ROLE_ARN", "an IAM role ARN, like arn:aws:iam::111122223333:role/originlock-cloudfront")
+	}
+	f.CloudFrontExternalID = env.String("CLOUDFRONT_EXTERNAL_ID", "")
+	if f.CloudFrontExternalID != "" && f.CloudFrontRole == "" {
+		env.Invalid("CLOUDFRONT_EXTERNAL_ID", "set only together with CLOUDFRONT_ROLE_ARN")
+	}
 	f.Err = env.Err()
+}
+
+// parseTargets reads TARGETS and the delays of the targets it names.
+func (f *functionConfig) parseTargets(env *envconfig.Env) {
+	for _, n := range strings.Split(env.String("TARGETS", "cloudfront"), ",") {
+		n = strings.ToLower(strings.TrimSpace(n))
+		switch {
+		case n != "cloudfront" && n != "waf" && n != "apikey" || slices.Contains(f.Targets, n):
+			env.Invalid("TARGETS", "a comma-separated list of cloudfront, waf and apikey, each once")
+			return
+		case n == "waf":
+			f.TargetDelay = max(f.TargetDelay, env.Duration("WAF_PROPAGATION_DELAY", waf.DefaultPropagationDelay, 0, 10*time.Minute))
+		case n == "apikey":
+			f.TargetDelay = max(f.TargetDelay, env.Duration("API_KEY_DELAY", apigateway.DefaultKeyDelay, 0, 10*time.Minute))
+		}
+		f.Targets = append(f.Targets, n)
+	}
+	if !slices.Contains(f.Targets, "cloudfront") {
+		env.Invalid("TARGETS", "a list that includes cloudfront")
+	}
 }
 
 // parseAuthorizer reads the authorizer function's variables.
@@ -114,8 +150,9 @@ func (f *functionConfig) parseAuthorizer() {
 	f.SecretID = env.Required("SECRET_ID")
 	f.HeaderName = env.String("HEADER_NAME", defaultHeaderName)
 	f.Format = env.SecretFormat("SECRET_FORMAT", "SECRET_JSON_KEY")
-	f.CacheTTL = env.Duration("CACHE_TTL", defaultCacheTTL, time.Second, 24*time.Hour)
-	f.RefreshCooldown = env.Duration("REFRESH_COOLDOWN", defaultRefreshCooldown, 0, time.Hour)
+	f.CacheTTL = env.Duration("CACHE_TTL", authorizer.DefaultCacheTTL, time.Second, 24*time.Hour)
+	f.RefreshCooldown = env.Duration("REFRESH_COOLDOWN", authorizer.DefaultRefreshCooldown, 0, time.Hour)
+	f.SettleDelay = env.Duration("SETTLE_DELAY", authorizer.DefaultSettleDelay, 0, envconfig.MaxDuration)
 	f.Err = env.Err()
 }
 

@@ -5,9 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
-	"net/http/httputil"
 	"net/url"
 	"os"
 	"os/exec"
@@ -296,92 +294,6 @@ func (r result) want(t *testing.T, code int, substrings ...string) {
 		}
 	}
 }
-
-// hookProxy stands in front of moto for what moto cannot do: it runs the
-// rotation function when RotateSecret is called (moto cannot run a
-// function; when the call names none, moto also forgets the configured one,
-// which AWS keeps), and it answers and records the API Gateway authorizer
-// cache flushes moto does not implement. Everything else is forwarded. It
-// is a test double, for those parts only.
-type hookProxy struct {
-	URL string
-	srv *http.Server
-	rp  *httputil.ReverseProxy
-
-	mu      sync.Mutex
-	flushes []string
-	// onRotate runs the rotation's steps for (secret ARN, token).
-	onRotate func(arn, token string)
-	// configuredARN returns the secret's rotation function.
-	configuredARN func(secretID string) string
-	done          sync.WaitGroup
-}
-
-func startHook(t *testing.T, upstream string) *hookProxy {
-	u, _ := url.Parse(upstream)
-	h := &hookProxy{rp: httputil.NewSingleHostReverseProxy(u)}
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
-	ln, err := newLoopbackListener()
-	if err != nil {
-		t.Fatal(err)
-	}
-	h.URL, h.srv = "http://"+ln.Addr().String(), srv
-	go func() { _ = srv.Serve(ln) }()
-	t.Cleanup(func() { _ = srv.Close(); h.done.Wait() })
-	return h
-}
-
-func (h *hookProxy) Flushes() []string {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	return append([]string(nil), h.flushes...)
-}
-
-func (h *hookProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if r.Method == http.MethodDelete && strings.HasSuffix(r.URL.Path, "/cache/authorizers") {
-		h.mu.Lock()
-		h.flushes = append(h.flushes, r.URL.Path)
-		h.mu.Unlock()
-		w.WriteHeader(http.StatusAccepted)
-		return
-	}
-	if r.Header.Get("X-Amz-Target") != "secretsmanager.RotateSecret" || h.onRotate == nil {
-		h.rp.ServeHTTP(w, r)
-		return
-	}
-	body, _ := io.ReadAll(r.Body)
-	var in map[string]any
-	_ = json.Unmarshal(body, &in)
-	id, _ := in["SecretId"].(string)
-	if _, named := in["RotationLambdaARN"]; !named {
-		in["RotationLambdaARN"] = h.configuredARN(id)
-	}
-	body, _ = json.Marshal(in)
-	r.Body, r.ContentLength = io.NopCloser(bytes.NewReader(body)), int64(len(body))
-	rec := &recorder{header: http.Header{}}
-	h.rp.ServeHTTP(rec, r)
-	for k, v := range rec.header {
-		w.Header()[k] = v
-	}
-	w.WriteHeader(rec.code)
-	_, _ = w.Write(rec.body.Bytes())
-	if rec.code == http.StatusOK {
-		var out struct{ ARN, VersionId string }
-		_ = json.Unmarshal(rec.body.Bytes(), &out)
-		h.done.Add(1)
-		go func() { defer h.done.Done(); h.onRotate(out.ARN, out.VersionId) }()
-	}
-}
-
-type recorder struct {
-	header http.Header
-	code   int
-	body   bytes.Buffer
-}
-
-func (r *recorder) Header() http.Header         { return r.header }
-func (r *recorder) WriteHeader(code int)        { r.code = code }
-func (r *recorder) Write(b []byte) (int, error) { return r.body.Write(b) }
 
 var (
 	buildOnce sync.Once

@@ -40,6 +40,9 @@ type target struct {
 	headerName string
 	format     *secretvalue.Format
 	staleAfter time.Duration
+	// cfRole and cfExternalID override the function's CLOUDFRONT_ROLE_ARN
+	// and CLOUDFRONT_EXTERNAL_ID.
+	cfRole, cfExternalID string
 }
 
 // snapshot is everything one inspection read.
@@ -51,7 +54,10 @@ type snapshot struct {
 	format     secretvalue.Format
 	distsFrom  string
 	dists      []*distState
-	at         time.Time
+	// cfRole is the role the distributions were read through ("": the
+	// command's own credentials).
+	cfRole string
+	at     time.Time
 }
 
 // inspect reads the secret, its rotation function and its distributions.
@@ -96,8 +102,22 @@ func inspect(ctx context.Context, c *clients, t target, now time.Time) (*snapsho
 	if len(specs) == 0 {
 		snap.distsFrom = ""
 	}
-	snap.dists = readDistributions(ctx, c.cf, specs, snap.header, snap.secret)
+	// The distributions are where the rotation function updates them: in
+	// another account when it assumes CLOUDFRONT_ROLE_ARN.
+	extID := t.cfExternalID
+	if snap.cfRole = t.cfRole; snap.cfRole == "" && snap.function != nil {
+		snap.cfRole, extID = snap.function.CloudFrontRole, snap.function.CloudFrontExternalID
+	}
+	snap.dists = readDistributions(ctx, c.cloudFrontAs(snap.cfRole, extID), specs, snap.header, snap.secret)
 	return snap, nil
+}
+
+// readFix is what to do when a distribution cannot be read.
+func (s *snapshot) readFix() string {
+	if s.cfRole == "" {
+		return "check your credentials' cloudfront:GetDistribution permission and retry"
+	}
+	return "the distributions are read through role " + s.cfRole + ": you need sts:AssumeRole on it (its trust policy names the rotation function's role: add yours, with the external ID condition if any, or pass --cloudfront-role-arn with a role you may assume in that account), and it needs cloudfront:GetDistribution"
 }
 
 // finding is one thing the verdict found wrong, with what to do about it.
@@ -133,7 +153,7 @@ func (s *snapshot) judge(t target) (string, []finding) {
 			add(verdictDrift, "distribution "+d.ID+" does not exist", "remove it from the rotation function's DISTRIBUTIONS, or restore it")
 			continue
 		case d.Err != nil:
-			add(verdictError, d.Err.Error(), "check your credentials' cloudfront:GetDistribution permission and retry")
+			add(verdictError, d.Err.Error(), s.readFix())
 			continue
 		}
 		if d.Status != "Deployed" {

@@ -10,7 +10,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
+	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 
 	"github.com/originlock/originlock/internal/awsproxy"
 	"github.com/originlock/originlock/internal/fixture"
@@ -85,6 +87,31 @@ func (rw *rotationWorld) invokeSteps(t *testing.T, bin string, vars map[string]s
 		if _, err := rt.Invoke(ctx, event, 2*time.Minute); err != nil {
 			rw.failedStep.Store(step)
 			return
+		}
+	}
+	if vars["REVOKE_PREVIOUS"] == "true" {
+		rw.revokePrevious(arn)
+	}
+}
+
+// revokePrevious does what finishSecret does with REVOKE_PREVIOUS=true
+// (rotation.WithRevokePrevious), for a rotation function built before it
+// read that variable: it removes AWSPREVIOUS, unless already gone.
+func (rw *rotationWorld) revokePrevious(arn string) {
+	ctx := context.Background()
+	stages, err := fixture.Stages(ctx, rw.sm, arn)
+	if err != nil {
+		rw.t.Error(err)
+		return
+	}
+	for id, st := range stages {
+		if slices.Contains(st, "AWSPREVIOUS") {
+			_, err := rw.sm.UpdateSecretVersionStage(ctx, &secretsmanager.UpdateSecretVersionStageInput{
+				SecretId: aws.String(arn), VersionStage: aws.String("AWSPREVIOUS"), RemoveFromVersionId: aws.String(id),
+			})
+			if err != nil {
+				rw.t.Error(err)
+			}
 		}
 	}
 }

@@ -61,19 +61,20 @@ func runStatus(ctx context.Context, a *app, args []string) error {
 
 // statusReport is "status --json" (schemaVersion 1, README.md).
 type statusReport struct {
-	SchemaVersion int              `json:"schemaVersion"`
-	Secret        secretJSON       `json:"secret"`
-	Verdict       string           `json:"verdict"`
-	ExitCode      int              `json:"exitCode"`
-	CheckedAt     string           `json:"checkedAt"`
-	Rotation      rotationJSON     `json:"rotation"`
-	Function      *functionSummary `json:"rotationFunction"`
-	HeaderName    string           `json:"headerName"`
-	SecretFormat  string           `json:"secretFormat"`
-	Versions      []versionJSON    `json:"versions"`
-	DistsFrom     string           `json:"distributionsFrom"`
-	Distributions []distJSON       `json:"distributions"`
-	Findings      []finding        `json:"findings"`
+	SchemaVersion  int              `json:"schemaVersion"`
+	Secret         secretJSON       `json:"secret"`
+	Verdict        string           `json:"verdict"`
+	ExitCode       int              `json:"exitCode"`
+	CheckedAt      string           `json:"checkedAt"`
+	Rotation       rotationJSON     `json:"rotation"`
+	Function       *functionSummary `json:"rotationFunction"`
+	HeaderName     string           `json:"headerName"`
+	SecretFormat   string           `json:"secretFormat"`
+	Versions       []versionJSON    `json:"versions"`
+	DistsFrom      string           `json:"distributionsFrom"`
+	CloudFrontRole string           `json:"cloudFrontRole,omitempty"`
+	Distributions  []distJSON       `json:"distributions"`
+	Findings       []finding        `json:"findings"`
 }
 
 type secretJSON struct {
@@ -133,7 +134,7 @@ func (s *snapshot) report(t target) *statusReport {
 			LastRotated: timeString(s.secret.LastRotated), NextRotation: timeString(s.secret.NextRotation),
 			Function: s.secret.FunctionARN,
 		},
-		HeaderName: s.header, SecretFormat: s.format.String(), DistsFrom: s.distsFrom,
+		HeaderName: s.header, SecretFormat: s.format.String(), DistsFrom: s.distsFrom, CloudFrontRole: s.cfRole,
 		Findings: fs, CheckedAt: timeString(s.at),
 		Versions: []versionJSON{}, Distributions: []distJSON{},
 	}
@@ -205,6 +206,9 @@ func (r *statusReport) writeText(w io.Writer) {
 	}
 	fmt.Fprintf(tw, "Rotation function:\t%s\n", fn)
 	fmt.Fprintf(tw, "Header:\t%s, value at %s\n", r.HeaderName, r.SecretFormat)
+	if r.CloudFrontRole != "" {
+		fmt.Fprintf(tw, "CloudFront read as:\t%s (assumed)\n", r.CloudFrontRole)
+	}
 	_ = tw.Flush()
 
 	fmt.Fprintln(w)

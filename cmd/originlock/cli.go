@@ -238,6 +238,21 @@ func (t *targetFlags) register(f *flags) {
 	f.DurationVar(&t.staleAfter, "stale-after", defaultStaleAfter, "age after which an AWSPENDING version counts as left by a failed rotation")
 }
 
+// open is how every command starts once its flags are parsed: it checks the
+// target the flags name, makes the AWS clients and reads the state.
+func (t *targetFlags) open(ctx context.Context, a *app, f *flags) (target, *clients, *snapshot, error) {
+	tg, err := t.target(f)
+	if err != nil {
+		return tg, nil, nil, err
+	}
+	c, err := a.connect(ctx, f.aws)
+	if err != nil {
+		return tg, nil, nil, err
+	}
+	s, err := inspect(ctx, c, tg, a.clock.Now())
+	return tg, c, s, err
+}
+
 func (t *targetFlags) target(f *flags) (target, error) {
 	tg := target{secretID: strings.TrimSpace(f.secret), function: t.function, headerName: t.header, staleAfter: t.staleAfter,
 		cfRole: strings.TrimSpace(t.cfRole), cfExternalID: strings.TrimSpace(t.cfExternalID)}

@@ -67,15 +67,7 @@ func runDoctor(ctx context.Context, a *app, args []string) error {
 	if err := f.parse(args); err != nil {
 		return err
 	}
-	t, err := tf.target(f)
-	if err != nil {
-		return err
-	}
-	c, err := a.connect(ctx, f.aws)
-	if err != nil {
-		return err
-	}
-	s, err := inspect(ctx, c, t, a.clock.Now())
+	t, c, s, err := tf.open(ctx, a, f)
 	if err != nil {
 		return err
 	}

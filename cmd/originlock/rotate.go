@@ -66,15 +66,7 @@ func runRotate(ctx context.Context, a *app, args []string) error {
 	if err := ff.check("rotate"); err != nil {
 		return err
 	}
-	t, err := tf.target(f)
-	if err != nil {
-		return err
-	}
-	c, err := a.connect(ctx, f.aws)
-	if err != nil {
-		return err
-	}
-	before, err := inspect(ctx, c, t, a.clock.Now())
+	t, c, before, err := tf.open(ctx, a, f)
 	if err != nil {
 		return err
 	}

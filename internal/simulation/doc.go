@@ -13,9 +13,11 @@
 //   - Time is a discrete-event World. The library's waits (the settle delay,
 //     deployment polling, backoff) advance it, and requests keep arriving
 //     meanwhile.
-//   - Secrets Manager is the SecretsManager double, which moves staging
-//     labels as AWS does (checked against moto by a conformance test); moto
-//     itself cannot be used because it stamps dates with the wall clock.
+//   - Secrets Manager is internal/smdouble, the project's one Secrets
+//     Manager double, which moves staging labels as AWS does (checked
+//     against moto by its TestDoubleMatchesMoto) and stamps dates with the
+//     World's clock; moto itself cannot be used because it stamps dates
+//     with the wall clock.
 //   - CloudFront's control plane is internal/cfdouble, the project's one
 //     CloudFront model, reached through a real SDK client; on top of it the
 //     CloudFront type models the edges: each update gives every edge its

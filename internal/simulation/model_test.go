@@ -21,6 +21,7 @@ import (
 	"github.com/originlock/originlock/internal/cfdouble"
 	"github.com/originlock/originlock/internal/fixture"
 	"github.com/originlock/originlock/internal/simulation"
+	"github.com/originlock/originlock/internal/smdouble"
 	"github.com/originlock/originlock/rotation"
 )
 
@@ -137,12 +138,15 @@ type sim struct {
 	p      params
 	r      *rand.Rand
 	w      *simulation.World
-	sm     *simulation.SecretsManager
+	sm     *smdouble.SecretsManager
 	cf     *simulation.CloudFront
 	logs   *bytes.Buffer
 	logger *slog.Logger
 	rot    *rotation.Handler
 	dists  []string
+	// smFault is the fault injected into sm (setSMFault), kept so that
+	// checkUpdate can lift it for its own reads and put it back.
+	smFault func(op string) error
 
 	// API Gateway.
 	cache      map[string]cached
@@ -180,11 +184,11 @@ func newSim(p params) *sim {
 	s.w = simulation.NewWorld(time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC))
 	initial := s.randomValue()
 	s.label(initial)
-	s.sm = simulation.NewSecretsManager(secret, s.token(), jsonValue(initial), s.w.Now)
+	s.sm = smdouble.New(secret, s.token(), jsonValue(initial), s.w.Now)
 	s.cf = &simulation.CloudFront{Now: s.w.Now, Rand: s.r, Edges: p.Edges, MaxLag: p.MaxLag,
 		StragglerShare: p.StragglerShare, MaxStraggle: p.MaxStraggle, ReadLag: p.ReadLag, OnUpdate: s.checkUpdate}
 	if p.FailureRate > 0 {
-		s.sm.Fault = s.fault
+		s.setSMFault(s.fault)
 		s.cf.Fault = func(op string) cfdouble.Fault {
 			if s.fault(op) != nil {
 				return cfdouble.Throttle
@@ -220,6 +224,12 @@ func (s *sim) fault(string) error {
 		return errThrottled
 	}
 	return nil
+}
+
+// setSMFault injects f into every later Secrets Manager call (nil: none).
+func (s *sim) setSMFault(f func(op string) error) {
+	s.smFault = f
+	s.sm.SetFault(f)
 }
 
 func jsonValue(v string) string {
@@ -302,12 +312,11 @@ func (s *sim) checkUpdate(id string, cfg *cftypes.DistributionConfig) {
 	s.c.Updates++
 	v := fixture.HeaderValue(cfg, "api", header)
 	s.note("UpdateDistribution %s: %s", id, s.labelOf(v))
-	if v != s.stage(simulation.Current) && v != s.stage(simulation.Pending) {
+	if v != s.stage(smdouble.Current) && v != s.stage(smdouble.Pending) {
 		s.broken("CloudFront was given %s, which is neither AWSCURRENT nor AWSPENDING", s.labelOf(v))
 	}
-	fault := s.sm.Fault
-	s.sm.Fault = nil // the check itself must not fail
-	defer func() { s.sm.Fault = fault }()
+	s.sm.SetFault(nil) // the check itself must not fail
+	defer s.sm.SetFault(s.smFault)
 	fresh, err := authorizer.NewVerifier(s.sm, s.sm.ARN(), authorizer.WithClock(s.w), authorizer.WithPreviousGrace(0), authorizer.WithLogger(s.logger))
 	if err != nil {
 		panic(err)
@@ -417,7 +426,7 @@ func (s *sim) legit() {
 		s.c.LegitDenied++
 	}
 	s.note("legit request via %s edge %d with %s: %s (cached %v; current %s, pending %s, previous %s)", d, edge, s.labelOf(v), []string{"allowed", "denied", "500", "401"}[out], fromCache,
-		s.labelOf(s.stage(simulation.Current)), s.labelOf(s.stage(simulation.Pending)), s.labelOf(s.stage(simulation.Previous)))
+		s.labelOf(s.stage(smdouble.Current)), s.labelOf(s.stage(smdouble.Pending)), s.labelOf(s.stage(smdouble.Previous)))
 	if s.c.firstRefusal == "" {
 		s.c.firstRefusal = s.snapshot("first legitimate request refused")
 	}
@@ -426,7 +435,7 @@ func (s *sim) legit() {
 // forged is a direct request to the API: no header, a made-up value, a
 // near miss of the current value, or a replay of a value retired long ago.
 func (s *sim) forged() {
-	current := s.stage(simulation.Current)
+	current := s.stage(smdouble.Current)
 	var v string
 	switch k := s.r.IntN(7); k {
 	case 0, 1:
@@ -533,7 +542,7 @@ func (s *sim) run() counts {
 // steps with a latency before each, and the whole rotation again after a
 // delay whenever a step fails.
 func (s *sim) rotate() {
-	before := s.stage(simulation.Current)
+	before := s.stage(smdouble.Current)
 	token := s.token()
 	if err := s.sm.BeginRotation(token); err != nil {
 		s.broken("RotateSecret refused: %v", err)
@@ -554,7 +563,7 @@ func (s *sim) rotate() {
 		s.w.Advance(between(s.r, s.p.RetryDelay))
 	}
 	s.c.Rotations++
-	after := s.stage(simulation.Current)
+	after := s.stage(smdouble.Current)
 	s.label(after)
 	s.note("rotation %d done: %s is AWSCURRENT", s.c.Rotations, s.labelOf(after))
 	if after == before {
@@ -577,7 +586,7 @@ func (s *sim) steps(token string) error {
 			return err
 		}
 		if step == rotation.StepCreate {
-			s.label(s.stage(simulation.Pending))
+			s.label(s.stage(smdouble.Pending))
 		}
 	}
 	return nil
@@ -597,7 +606,7 @@ func (s *sim) leaked() bool {
 // readCounter is a test double that counts the Verifiers' DescribeSecret
 // calls (one per read) on their way to the Secrets Manager double.
 type readCounter struct {
-	*simulation.SecretsManager
+	*smdouble.SecretsManager
 	reads *int
 }
 
@@ -611,7 +620,7 @@ func (c *readCounter) DescribeSecret(ctx context.Context, in *secretsmanager.Des
 // and AWSPREVIOUS accepted — but without refresh on miss: an unknown value
 // is denied at once.
 type naiveAuthorizer struct {
-	sm     *simulation.SecretsManager
+	sm     *smdouble.SecretsManager
 	now    func() time.Time
 	ttl    time.Duration
 	readAt time.Time
@@ -621,7 +630,7 @@ type naiveAuthorizer struct {
 func (n *naiveAuthorizer) decide(value string) outcome {
 	if n.values == nil || !n.now().Before(n.readAt.Add(n.ttl)) {
 		n.values, n.readAt = map[string]bool{}, n.now()
-		for _, stage := range []string{simulation.Current, simulation.Pending, simulation.Previous} {
+		for _, stage := range []string{smdouble.Current, smdouble.Pending, smdouble.Previous} {
 			if v, ok := n.sm.ValueAt(stage); ok {
 				n.values[extract(v)] = true
 			}

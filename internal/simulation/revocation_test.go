@@ -11,7 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager/types"
 
-	"github.com/originlock/originlock/internal/simulation"
+	"github.com/originlock/originlock/internal/smdouble"
 )
 
 // exposure is what one play of the leak runbook measured; -1 means never.
@@ -43,11 +43,11 @@ func playRunbook(t *testing.T, seed uint64, recycle bool, flushAfter time.Durati
 	s.schedule(s.p.LegitPerSecond, s.legit)
 	s.w.Advance(s.p.Warmup)
 
-	leaked := s.stage(simulation.Current)
+	leaked := s.stage(smdouble.Current)
 	var leakedID string
 	for id, stages := range s.sm.Stages() {
 		for _, l := range stages {
-			if l == simulation.Current {
+			if l == smdouble.Current {
 				leakedID = id
 			}
 		}
@@ -77,11 +77,11 @@ func playRunbook(t *testing.T, seed uint64, recycle bool, flushAfter time.Durati
 	start := s.w.Now()
 	s.rotate()
 	x.rotation = s.w.Now().Sub(start)
-	if s.stage(simulation.Current) == leaked || s.c.Rotations != 1 {
+	if s.stage(smdouble.Current) == leaked || s.c.Rotations != 1 {
 		t.Fatalf("the rotation did not complete\n%s", s.c.firstBroken)
 	}
 	if _, err := s.sm.UpdateSecretVersionStage(context.Background(), &secretsmanager.UpdateSecretVersionStageInput{
-		SecretId: aws.String(s.sm.ARN()), VersionStage: aws.String(simulation.Previous), RemoveFromVersionId: aws.String(leakedID),
+		SecretId: aws.String(s.sm.ARN()), VersionStage: aws.String(smdouble.Previous), RemoveFromVersionId: aws.String(leakedID),
 	}); err != nil {
 		t.Fatal(err)
 	}
@@ -157,7 +157,7 @@ func TestKillSwitch(t *testing.T) {
 			}
 			s.schedule(s.p.LegitPerSecond, s.legit)
 			s.w.Advance(s.p.Warmup)
-			value := s.stage(simulation.Current)
+			value := s.stage(smdouble.Current)
 			r := rand.New(rand.NewPCG(seed, 7))
 			var deleted time.Time
 			late := time.Duration(-1)
@@ -168,7 +168,7 @@ func TestKillSwitch(t *testing.T) {
 			})
 			s.w.Advance(time.Minute)
 			gone := &types.ResourceNotFoundException{Message: aws.String("Secrets Manager can't find the specified secret.")}
-			s.sm.Fault = func(string) error { return gone }
+			s.setSMFault(func(string) error { return gone })
 			deleted = s.w.Now()
 			if recycle {
 				for i := range s.containers {

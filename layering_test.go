@@ -37,6 +37,7 @@ var layering = []struct {
 	{"internal/tailbuffer", "standard library only", standardOnly},
 	{"internal/awsop", "standard library only", standardOnly},
 	{"internal/clocktest", "standard library only", standardOnly},
+	{"emf", "standard library only (the authorizer links it)", standardOnly},
 	{"internal/envconfig", "standard library and internal/secretvalue",
 		oneOf("internal/secretvalue")},
 	{"internal/lambdaruntime", "no library package, fixture, AWS SDK or aws-lambda-go: standard library, internal/tailbuffer and internal/uuid",
@@ -46,6 +47,8 @@ var layering = []struct {
 	{"authorizer", "no rotation or cloudfront (binary size), no CloudFront SDK, no test support",
 		library("rotation", "cloudfront")},
 	{"cloudfront", "no authorizer, no test support", library("authorizer")},
+	{"waf", "no cloudfront, authorizer, CloudFront SDK or test support", library("cloudfront", "authorizer", "apigateway")},
+	{"apigateway", "no cloudfront, authorizer, CloudFront SDK or test support", library("cloudfront", "authorizer", "waf")},
 	{"examples/lambda/authorizer", "no rotation or cloudfront (binary size), no CloudFront SDK, no test support",
 		library("rotation", "cloudfront")},
 	{"examples/lambda/rotation", "no authorizer, no test support", library("authorizer")},
@@ -56,6 +59,7 @@ var testSupport = []string{
 	"internal/fixture", "internal/motoserver", "internal/lambdaruntime",
 	"internal/lambdabuild", "internal/faultproxy", "internal/awsproxy",
 	"internal/clocktest", "internal/simulation", "internal/faultmatrix",
+	"internal/cfdouble", "internal/smdouble",
 }
 
 func standardOnly(dep string) bool { return isStandard(dep) }

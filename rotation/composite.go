@@ -31,11 +31,14 @@ type CompositeConfig struct {
 //
 // Order, and why:
 //
-//   - SetSecret calls SetSecret then a full TestSecret on every accepting
-//     member, in order, and only then SetSecret on every sending member, in
-//     order. So no request carries the pending value before every origin-side
-//     check accepts it. An accepting member that is not yet in effect stops
-//     SetSecret with its error before any sending member changes.
+//   - SetSecret calls SetSecret on every accepting member, in order, then a
+//     full TestSecret on every accepting member, in order, and only then
+//     SetSecret on every sending member, in order. So no request carries the
+//     pending value before every origin-side check accepts it, and the
+//     accepting members' propagation waits overlap instead of adding up (a
+//     WAF rule's and an API key's both run from their own update). An
+//     accepting member that is not yet in effect stops SetSecret with its
+//     error before any sending member changes.
 //   - TestSecret asks every member, accepting ones first; it succeeds only if
 //     all do. A configuration test (ConfigOnly) asks every member too.
 //   - FinishSecret calls FinishSecret on every member that is a Finisher,
@@ -122,6 +125,8 @@ func (c *Composite) SetSecret(ctx context.Context, req SetSecretRequest) (SetSec
 		if _, err := m.Target.SetSecret(ctx, req); err != nil {
 			return SetSecretResponse{}, &MemberError{Member: m.Name, Method: "SetSecret", Err: err}
 		}
+	}
+	for _, m := range c.accepting {
 		if _, err := m.Target.TestSecret(ctx, test); err != nil {
 			return SetSecretResponse{}, &MemberError{Member: m.Name, Method: "TestSecret", Err: err}
 		}

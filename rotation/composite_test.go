@@ -164,7 +164,9 @@ func TestCompositeOrder(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []string{
-		"waf.SetSecret", "waf.TestSecret", "apikey.SetSecret", "apikey.TestSecret", "cloudfront.SetSecret",
+		// Every accepting member is set before any is tested, so that their
+		// propagation waits overlap.
+		"waf.SetSecret", "apikey.SetSecret", "waf.TestSecret", "apikey.TestSecret", "cloudfront.SetSecret",
 		"waf.TestSecret", "apikey.TestSecret", "cloudfront.TestSecret",
 		"waf.FinishSecret", "apikey.FinishSecret", // cloudfront's double is no Finisher
 	}

@@ -79,7 +79,7 @@ func parseConfig(lookup func(string) (string, bool)) (config, error) {
 	c.settleDelay = env.Duration(envSettleDelay, rotation.DefaultSettleDelay, 0, envconfig.MaxDuration)
 	c.updateInterval = env.Duration(envUpdateInterval, 0, 0, 5*time.Minute)
 	c.revokePrevious = env.Bool(envRevokePrevious, false)
-	c.targets = parseTargets(env, c.headerName)
+	c.targets = parseTargets(env, c.headerName, c.valueLength)
 	c.telemetry = telemetry.Parse(env)
 	return c, env.Err()
 }

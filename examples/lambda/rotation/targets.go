@@ -61,8 +61,11 @@ type targetsConfig struct {
 }
 
 // parseTargets reads TARGETS and the variables of the targets it names,
-// recording problems in env. headerName is the header CloudFront sends.
-func parseTargets(env *envconfig.Env, headerName string) targetsConfig {
+// recording problems in env. headerName is the header CloudFront sends,
+// valueLength the length of the values createSecret generates: each target
+// must be able to hold them, or a rotation would store a value it cannot
+// set and leave a stale AWSPENDING behind.
+func parseTargets(env *envconfig.Env, headerName string, valueLength int) targetsConfig {
 	var c targetsConfig
 	c.roleARN = env.String(envCloudFrontRoleARN, "")
 	if c.roleARN != "" && !strings.HasPrefix(c.roleARN, "arn:") {
@@ -83,14 +86,26 @@ func parseTargets(env *envconfig.Env, headerName string) targetsConfig {
 			WebACLName: env.Required(envWAFWebACLName),
 			WebACLID:   env.Required(envWAFWebACLID),
 			RuleName:   env.Required(envWAFRuleName),
-			Scope:      waftypes.Scope(env.Enum(envWAFScope, string(waftypes.ScopeRegional), string(waftypes.ScopeRegional), string(waftypes.ScopeCloudfront))),
+			Scope:      waftypes.ScopeRegional,
 			HeaderName: headerName,
+		}
+		// A CLOUDFRONT-scope web ACL sits on a distribution and sees the
+		// viewer's request, not the origin header CloudFront adds to it: the
+		// rule would block every viewer. The origin's web ACL is regional.
+		if scope := env.Enum(envWAFScope, string(waftypes.ScopeRegional), string(waftypes.ScopeRegional), string(waftypes.ScopeCloudfront)); scope != string(waftypes.ScopeRegional) {
+			env.Invalid(envWAFScope, "REGIONAL: the web ACL on the REST API stage or the ALB; a CLOUDFRONT-scope web ACL sees the viewer's request, not the header CloudFront adds, and would block every viewer")
+		}
+		if valueLength > waf.MaxValueLength {
+			env.Invalid(envValueLength, fmt.Sprintf("at most %d with TARGETS including waf (an AWS WAF byte match holds at most %d bytes)", waf.MaxValueLength, waf.MaxValueLength))
 		}
 		c.wafDelay = env.Duration(envWAFPropagationDelay, waf.DefaultPropagationDelay, 0, 10*time.Minute)
 	}
 	if slices.Contains(names, targetAPIKey) {
 		if !strings.EqualFold(headerName, apiKeyHeader) {
 			env.Invalid(envHeaderName, "x-api-key when TARGETS includes apikey (API Gateway reads API keys from that header)")
+		}
+		if valueLength > apigateway.MaxValueLength {
+			env.Invalid(envValueLength, fmt.Sprintf("at most %d with TARGETS including apikey (API Gateway API keys hold at most %d characters)", apigateway.MaxValueLength, apigateway.MaxValueLength))
 		}
 		c.apiKeys = &apigateway.Config{KeyNamePrefix: env.String(envAPIKeyNamePrefix, apigateway.DefaultKeyNamePrefix)}
 		if raw := env.Required(envUsagePlanIDs); raw != "" {
@@ -150,7 +165,12 @@ func newTarget(awsCfg aws.Config, cfg config, logger *slog.Logger, cfOpts ...clo
 	}
 	var accepting []rotation.Member
 	if c := cfg.targets.waf; c != nil {
-		rule, err := waf.NewHeaderRule(wafsdk.NewFromConfig(awsCfg), *c, waf.WithPropagationDelay(cfg.targets.wafDelay), waf.WithDeadlineMargin(cfg.deadlineMargin), waf.WithLogger(logger))
+		wafOpts := []waf.Option{waf.WithPropagationDelay(cfg.targets.wafDelay), waf.WithDeadlineMargin(cfg.deadlineMargin), waf.WithLogger(logger)}
+		if cfg.revokePrevious {
+			// REVOKE_PREVIOUS: the rule drops the old value at finishSecret too.
+			wafOpts = append(wafOpts, waf.WithRevokePrevious())
+		}
+		rule, err := waf.NewHeaderRule(wafsdk.NewFromConfig(awsCfg), *c, wafOpts...)
 		if err != nil {
 			return nil, err
 		}

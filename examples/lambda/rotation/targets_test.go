@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -39,11 +40,11 @@ func TestParseTargets(t *testing.T) {
 	if err != nil || !isZero(c.targets) {
 		t.Fatalf("default: targets %+v, err %v; want CloudFront alone", c.targets, err)
 	}
-	c, err = parseConfig(envconfig.Map(with(append(wafEnv, "WAF_PROPAGATION_DELAY", "90s", "WAF_SCOPE", "cloudfront")...)))
+	c, err = parseConfig(envconfig.Map(with(append(wafEnv, "WAF_PROPAGATION_DELAY", "90s", "WAF_SCOPE", "regional")...)))
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := waf.Config{WebACLName: "acl", WebACLID: "id-1", RuleName: "OriginVerify", HeaderName: "X-Origin-Verify", Scope: waftypes.ScopeCloudfront}
+	want := waf.Config{WebACLName: "acl", WebACLID: "id-1", RuleName: "OriginVerify", HeaderName: "X-Origin-Verify", Scope: waftypes.ScopeRegional}
 	if c.targets.waf == nil || *c.targets.waf != want || c.targets.wafDelay.Seconds() != 90 || c.targets.apiKeys != nil {
 		t.Errorf("waf: got %+v", c.targets)
 	}
@@ -69,6 +70,10 @@ func TestParseTargets(t *testing.T) {
 		"external ID alone":       {[]string{"CLOUDFRONT_EXTERNAL_ID", "x"}, []string{"CLOUDFRONT_EXTERNAL_ID"}},
 		"role that is not an ARN": {[]string{"CLOUDFRONT_ROLE_ARN", "cloudfront-role"}, []string{"CLOUDFRONT_ROLE_ARN"}},
 		"bad waf scope":           {append(slices.Clone(wafEnv), "WAF_SCOPE", "GLOBAL"), []string{"WAF_SCOPE"}},
+		// A CloudFront web ACL sees viewers' requests, without the header.
+		"cloudfront waf scope":        {append(slices.Clone(wafEnv), "WAF_SCOPE", "CLOUDFRONT"), []string{"WAF_SCOPE"}},
+		"value too long for waf":      {append(slices.Clone(wafEnv), "VALUE_LENGTH", "201"), []string{"VALUE_LENGTH"}},
+		"value too long for api keys": {append(slices.Clone(keyEnv), "VALUE_LENGTH", "129"), []string{"VALUE_LENGTH"}},
 	} {
 		_, err := parseConfig(envconfig.Map(with(tc.env...)))
 		for _, v := range tc.vars {
@@ -170,8 +175,16 @@ func TestCrossAccountCloudFront(t *testing.T) {
 }
 
 // TestFunctionRotatesEveryTarget builds the function's handler from its
-// environment with TARGETS=cloudfront,waf,apikey and rotates against moto.
+// environment with TARGETS=cloudfront,waf,apikey and rotates against moto,
+// normally and in the REVOKE_PREVIOUS emergency mode, where no target may
+// still accept the old value after finishSecret.
 func TestFunctionRotatesEveryTarget(t *testing.T) {
+	for _, revoke := range []bool{false, true} {
+		t.Run(fmt.Sprintf("REVOKE_PREVIOUS=%t", revoke), func(t *testing.T) { rotateEveryTarget(t, revoke) })
+	}
+}
+
+func rotateEveryTarget(t *testing.T, revoke bool) {
 	moto := motoserver.Shared(t)
 	for _, kv := range moto.Environ() {
 		k, v, _ := strings.Cut(kv, "=")
@@ -212,7 +225,7 @@ func TestFunctionRotatesEveryTarget(t *testing.T) {
 		"SECRET_ID": arn, "DISTRIBUTIONS": dist, "HEADER_NAME": "x-api-key", "SETTLE_DELAY": "0", "POLL_INTERVAL": "1s",
 		"TARGETS": "cloudfront,waf,apikey", "WAF_WEB_ACL_NAME": "fn-" + ref[:8], "WAF_WEB_ACL_ID": aws.ToString(acl.Summary.Id), "WAF_RULE_NAME": "OriginVerify",
 		"WAF_PROPAGATION_DELAY": "0", "API_USAGE_PLAN_IDS": aws.ToString(plan.Id), "API_KEY_NAME_PREFIX": prefix, "API_KEY_DELAY": "0",
-		"METRICS": "off",
+		"METRICS": "off", "REVOKE_PREVIOUS": fmt.Sprint(revoke),
 	}))
 	if err != nil {
 		t.Fatal(err)
@@ -244,7 +257,11 @@ func TestFunctionRotatesEveryTarget(t *testing.T) {
 		t.Fatal(err)
 	}
 	st := got.WebACL.Rules[0].Statement
-	if st.OrStatement == nil || len(st.OrStatement.Statements) != 2 || string(st.OrStatement.Statements[1].ByteMatchStatement.SearchString) != current {
+	if revoke {
+		if st.ByteMatchStatement == nil || string(st.ByteMatchStatement.SearchString) != current {
+			t.Error("REVOKE_PREVIOUS: the WAF rule does not accept exactly AWSCURRENT")
+		}
+	} else if st.OrStatement == nil || len(st.OrStatement.Statements) != 2 || string(st.OrStatement.Statements[1].ByteMatchStatement.SearchString) != current {
 		t.Error("the WAF rule does not accept AWSCURRENT and AWSPREVIOUS")
 	}
 	keys, err := apigw.GetApiKeys(ctx, &apigwsdk.GetApiKeysInput{IncludeValues: aws.Bool(true), NameQuery: aws.String(prefix)})
@@ -257,8 +274,9 @@ func TestFunctionRotatesEveryTarget(t *testing.T) {
 			enabled++
 		}
 	}
-	if enabled != 2 {
-		t.Errorf("%d enabled API keys hold AWSCURRENT or AWSPREVIOUS, want 2", enabled)
+	want := 2 // AWSPREVIOUS's key stays enabled for API_KEY_RETIRE_GRACE
+	if enabled != want {
+		t.Errorf("%d enabled API keys hold AWSCURRENT or AWSPREVIOUS, want %d", enabled, want)
 	}
 }
 

@@ -145,7 +145,7 @@ func (r *run) values(ctx context.Context, state *secretState) (values, error) {
 	var v values
 	var ok bool
 	var err error
-	if v.current, ok, err = r.optionalValue(ctx, StageCurrent); err != nil {
+	if v.current, ok, err = r.optionalValue(ctx, "", StageCurrent); err != nil {
 		return v, err
 	} else if !ok {
 		return v, ErrNoCurrent
@@ -154,15 +154,16 @@ func (r *run) values(ctx context.Context, state *secretState) (values, error) {
 		return v, err
 	}
 	if state.versionWith(StagePrevious) != "" {
-		v.previous, _, err = r.optionalValue(ctx, StagePrevious)
+		v.previous, _, err = r.optionalValue(ctx, "", StagePrevious)
 	}
 	return v, err
 }
 
-// optionalValue reads the value at stage; a value not in the configured
-// format is logged and left empty. ok reports whether the version exists.
-func (r *run) optionalValue(ctx context.Context, stage string) (Value, bool, error) {
-	v, ok, err := r.value(ctx, "", stage)
+// optionalValue reads the value of versionID and/or stage (as value does); a
+// value not in the configured format is logged and left empty. ok reports
+// whether the version exists.
+func (r *run) optionalValue(ctx context.Context, versionID, stage string) (Value, bool, error) {
+	v, ok, err := r.value(ctx, versionID, stage)
 	if errors.Is(err, ErrMalformedSecret) {
 		r.log.LogAttrs(ctx, slog.LevelWarn, "secret version is not in the configured format; the target gets no value for it", slog.String("stage", stage), slog.String("error", err.Error()))
 		return "", true, nil

@@ -166,9 +166,10 @@ func finishSecret(ctx context.Context, r *run) (string, error) {
 		return "", err
 	}
 	outcome := outcomeAlreadyCurrent
-	// The event's version: read to check it before the move, and handed to a
-	// Finisher after it (versions never change, so one read serves both).
-	var value Value
+	// The event's version, and the current one: read to check them before
+	// the move, and handed to a Finisher after it (versions never change, so
+	// one read serves both).
+	var value, current Value
 	if !done {
 		// Never make a version current that holds no usable value, or one the
 		// target does not use yet.
@@ -192,7 +193,7 @@ func finishSecret(ctx context.Context, r *run) (string, error) {
 		if err != nil {
 			return "", fmt.Errorf("%w (run setSecret and testSecret for this version first): %w", ErrNotInEffect, err)
 		}
-		value = v.pending
+		value, current = v.pending, v.current
 		in := &secretsmanager.UpdateSecretVersionStageInput{
 			SecretId:        aws.String(r.arn),
 			VersionStage:    aws.String(StageCurrent),
@@ -220,10 +221,17 @@ func finishSecret(ctx context.Context, r *run) (string, error) {
 			if value, _, err = r.value(ctx, r.event.ClientRequestToken, ""); err != nil {
 				return "", err
 			}
-		}
-		// Read before WithRevokePrevious removes the label.
-		if previous, _, err = r.optionalValue(ctx, StagePrevious); err != nil {
-			return "", err
+			// The version this invocation's DescribeSecret saw holding
+			// AWSPREVIOUS, read by its ID: never a label read that Secrets
+			// Manager's eventual consistency could answer from before the move.
+			if id := state.versionWith(StagePrevious); id != "" && id != r.event.ClientRequestToken {
+				if previous, _, err = r.optionalValue(ctx, id, ""); err != nil {
+					return "", err
+				}
+			}
+		} else {
+			// The version AWSCURRENT has just left, read before the move.
+			previous = current
 		}
 	}
 	if r.h.revokePrevious {

@@ -19,7 +19,9 @@
 // what the SDK does not know.
 //
 // The bytes travel through the SDK's own middleware stack, so endpoints,
-// signing, retries, If-Match and error handling stay the SDK's: a
+// signing, If-Match and error handling stay the SDK's (retries are
+// OriginHeader's own: its calls run with the SDK's retryer limited to one
+// attempt, so that one attempt is one request): a
 // Deserialize-step middleware keeps the response body of
 // GetDistributionConfig, and a Build-step middleware puts the patched bytes in
 // place of the serialized request body of UpdateDistribution before the

@@ -13,8 +13,9 @@ import (
 )
 
 // The SDK's middleware stack carries the raw configuration both ways, so
-// that endpoints, signing, retries, If-Match and error handling stay the
-// SDK's: a Deserialize-step middleware keeps the body GetDistributionConfig
+// that endpoints, signing, If-Match and error handling stay the SDK's (the
+// retry loop is OriginHeader's own, over single-attempt calls): a
+// Deserialize-step middleware keeps the body GetDistributionConfig
 // returned, and a Build-step middleware (before the payload hash and the
 // signature of the Finalize step) puts the patched bytes in place of the body
 // the SDK serialized for UpdateDistribution.

@@ -91,8 +91,8 @@ func WithMaxWait(d time.Duration) Option {
 // WithRevokePrevious makes FinishSecret drop AWSPREVIOUS from the rule at
 // once (emergency mode, as rotation.WithRevokePrevious). By default the rule
 // keeps accepting AWSPREVIOUS after finishSecret, for requests CloudFront
-// sent before its deployment completed, until the next rotation's setSecret
-// replaces it, as the AWS sample's rule does.
+// sent before its deployment completed, until the next rotation's
+// finishSecret prunes it (setSecret only adds values).
 func WithRevokePrevious() Option {
 	return func(o *options) { o.revokePrevious = true }
 }

@@ -20,6 +20,14 @@ var (
 	// ErrNotUsableYet: the key is ready but the delay before API Gateway
 	// uses it has not passed yet. The error is a *NotUsableYetError.
 	ErrNotUsableYet = errors.New("API key may not be usable yet")
+	// ErrNoSecretARN: the request names no secret ARN, which marks the keys
+	// APIKeys owns; without it APIKeys cannot tell its keys from another
+	// deployment's.
+	ErrNoSecretARN = errors.New("the request names no secret ARN")
+	// ErrOwnedElsewhere: the API key holding a value of this secret belongs
+	// to another secret (its description names that secret), whose rotation
+	// would disable it. The error is an *OwnedElsewhereError.
+	ErrOwnedElsewhere = errors.New("API key belongs to another secret")
 )
 
 // The lengths of value API Gateway accepts for an API key (letters and
@@ -85,3 +93,19 @@ func (e *NotUsableYetError) Error() string {
 
 // Is makes errors.Is(err, ErrNotUsableYet) true.
 func (e *NotUsableYetError) Is(target error) bool { return target == ErrNotUsableYet }
+
+// OwnedElsewhereError names the key (by ID) holding a value of this secret
+// and the other secret its description names. Two secrets holding the same
+// value share one API key (API Gateway keeps values unique); give each
+// deployment its own value.
+type OwnedElsewhereError struct {
+	KeyID string
+	Owner string
+}
+
+func (e *OwnedElsewhereError) Error() string {
+	return fmt.Sprintf("apigateway: API key %s holds a value of this secret but belongs to secret %s; each secret needs its own values", e.KeyID, e.Owner)
+}
+
+// Is makes errors.Is(err, ErrOwnedElsewhere) true.
+func (e *OwnedElsewhereError) Is(target error) bool { return target == ErrOwnedElsewhere }

@@ -14,6 +14,13 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/apigateway/types"
 )
 
+// ownerMark starts the description of every key APIKeys creates or claims;
+// the secret's ARN follows, up to the next ";". Only a key whose name starts
+// with the key name prefix AND whose description names the request's secret
+// is ever disabled or deleted: the prefix alone is shared by every
+// deployment in the account and Region (DefaultKeyNamePrefix).
+const ownerMark = "managed by originlock for secret "
+
 // retiredMark starts the part of a managed key's description that records
 // when it was retired.
 const retiredMark = "; retired at "
@@ -26,6 +33,21 @@ type key struct {
 }
 
 func (k key) managed(prefix string) bool { return strings.HasPrefix(k.name, prefix) }
+
+// owner returns the secret ARN the key's description names, or "".
+func (k key) owner() string {
+	rest, ok := strings.CutPrefix(k.description, ownerMark)
+	if !ok {
+		return ""
+	}
+	arn, _, _ := strings.Cut(rest, ";")
+	return arn
+}
+
+// ownedBy reports whether APIKeys for secretARN may disable and delete k.
+func (k key) ownedBy(prefix, secretARN string) bool {
+	return secretARN != "" && k.managed(prefix) && k.owner() == secretARN
+}
 
 // retiredAt returns when a finishSecret retired the key, if one did.
 func (k key) retiredAt() (time.Time, bool) {
@@ -104,31 +126,38 @@ func (a *APIKeys) missingPlans(ctx context.Context, keyID string) ([]string, err
 	return missing, nil
 }
 
-// ensure makes a key holding v exist, be enabled, carry no retirement mark
-// and belong to every usage plan. It reports whether it changed anything.
-func (a *APIKeys) ensure(ctx context.Context, keys []key, v, name string) (key, bool, error) {
+// ensure makes a key holding v (a value of secretARN) exist, be enabled,
+// carry no retirement mark and belong to every usage plan. A managed key
+// holding v that names no secret is claimed for secretARN (a key created by
+// hand for the initial value); one that names another secret is an
+// *OwnedElsewhereError, because that secret's rotation would disable it. It
+// reports whether it changed anything.
+func (a *APIKeys) ensure(ctx context.Context, keys []key, v, name, secretARN string) (key, bool, error) {
 	k, ok := find(keys, v)
 	changed := false
 	if !ok {
 		out, err := a.api.CreateApiKey(ctx, &apigateway.CreateApiKeyInput{
 			Name:        aws.String(name),
-			Description: aws.String(a.description()),
+			Description: aws.String(description(secretARN)),
 			Enabled:     true,
 			Value:       aws.String(v),
 		})
 		if err != nil {
 			return key{}, false, &KeyError{Err: fmt.Errorf("CreateApiKey %s: %w", name, err)}
 		}
-		k = key{id: aws.ToString(out.Id), name: name, description: a.description(), value: v, enabled: true}
+		k = key{id: aws.ToString(out.Id), name: name, description: description(secretARN), value: v, enabled: true}
 		changed = true
 		a.opts.logger.InfoContext(ctx, "apigateway: API key created", "key", k.id)
+	}
+	if owner := k.owner(); owner != "" && owner != secretARN {
+		return key{}, false, &OwnedElsewhereError{KeyID: k.id, Owner: owner}
 	}
 	var ops []types.PatchOperation
 	if !k.enabled {
 		ops = append(ops, replace("/enabled", "true"))
 	}
-	if _, retired := k.retiredAt(); retired && k.managed(a.cfg.KeyNamePrefix) {
-		ops = append(ops, replace("/description", a.description()))
+	if k.managed(a.cfg.KeyNamePrefix) && k.description != description(secretARN) {
+		ops = append(ops, replace("/description", description(secretARN)))
 	}
 	if len(ops) > 0 {
 		if err := a.patch(ctx, k.id, ops...); err != nil {
@@ -153,8 +182,10 @@ func (a *APIKeys) ensure(ctx context.Context, keys []key, v, name string) (key, 
 	return k, changed, nil
 }
 
-func (a *APIKeys) description() string {
-	return "managed by originlock: holds a value of the origin-verify secret; do not edit"
+// description is the description of a key holding a value of secretARN.
+// It names the secret, never a value.
+func description(secretARN string) string {
+	return ownerMark + secretARN + "; holds one of its values; do not edit"
 }
 
 func replace(path, value string) types.PatchOperation {
@@ -168,32 +199,40 @@ func (a *APIKeys) patch(ctx context.Context, id string, ops ...types.PatchOperat
 	return nil
 }
 
-// retire walks the managed keys whose value is not in keep. now is the
-// injected clock's time. A key without a retirement mark gets one, and is
-// disabled at once when disableNow says so; a marked key is disabled once
-// the grace has passed since its mark, and deleted once it is disabled and
-// two graces have passed.
-func (a *APIKeys) retire(ctx context.Context, keys []key, keep []string, disableNow func(key) bool) error {
+// retire walks the keys secretARN owns (ownedBy) whose value is not in
+// keep; it never looks at any other key. now is the injected clock's time.
+// With previous non-nil (finishSecret, which passes AWSPREVIOUS, maybe
+// ""), a key without a retirement mark gets one, and unless it holds
+// *previous it is disabled in the same update: CloudFront sends only
+// AWSCURRENT by then. Under WithRevokePrevious the previous key is too. A marked key is
+// disabled once the grace has passed since its mark, and deleted once it is
+// disabled and two graces have passed; under WithRevokePrevious the grace is
+// zero, so a marked key is disabled and, at the next call, deleted.
+func (a *APIKeys) retire(ctx context.Context, keys []key, keep []string, secretARN string, previous *string) error {
 	now := a.opts.clock.Now()
+	grace := a.opts.grace
+	if a.opts.revokePrevious {
+		grace = 0
+	}
 	var errs []error
 	for _, k := range keys {
-		if !k.managed(a.cfg.KeyNamePrefix) || kept(k, keep) {
+		if !k.ownedBy(a.cfg.KeyNamePrefix, secretARN) || kept(k, keep) {
 			continue
 		}
 		at, marked := k.retiredAt()
 		var ops []types.PatchOperation
 		switch {
 		case !marked:
-			if disableNow == nil {
+			if previous == nil {
 				continue // only a finishSecret starts a retirement
 			}
-			ops = append(ops, replace("/description", a.description()+retiredMark+now.UTC().Format(time.RFC3339)))
-			if k.enabled && disableNow(k) {
+			ops = append(ops, replace("/description", description(secretARN)+retiredMark+now.UTC().Format(time.RFC3339)))
+			if k.enabled && (a.opts.revokePrevious || !k.holds(*previous)) {
 				ops = append(ops, replace("/enabled", "false"))
 			}
-		case k.enabled && !now.Before(at.Add(a.opts.grace)):
+		case k.enabled && !now.Before(at.Add(grace)):
 			ops = append(ops, replace("/enabled", "false"))
-		case !k.enabled && !now.Before(at.Add(2*a.opts.grace)):
+		case !k.enabled && !now.Before(at.Add(2*grace)):
 			if _, err := a.api.DeleteApiKey(ctx, &apigateway.DeleteApiKeyInput{ApiKey: aws.String(k.id)}); err != nil {
 				var nf *types.NotFoundException
 				if !errors.As(err, &nf) {

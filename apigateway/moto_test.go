@@ -145,20 +145,24 @@ func TestRetirement(t *testing.T) {
 	k := a.target(t, clk, apigateway.WithRetireGrace(grace), apigateway.WithKeyDelay(0))
 	ctx := t.Context()
 
-	if _, err := k.SetSecret(ctx, rotation.SetSecretRequest{VersionID: "v1", Pending: rotation.Value(v1), Current: rotation.Value(v0)}); err != nil {
+	if _, err := k.SetSecret(ctx, rotation.SetSecretRequest{SecretARN: secretA, VersionID: "v1", Pending: rotation.Value(v1), Current: rotation.Value(v0)}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := k.TestSecret(ctx, rotation.TestSecretRequest{Pending: rotation.Value(v1), Current: rotation.Value(v0)}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := k.FinishSecret(ctx, rotation.FinishSecretRequest{VersionID: "v1", Current: rotation.Value(v1), Previous: rotation.Value(v0)}); err != nil {
+	if _, err := k.FinishSecret(ctx, rotation.FinishSecretRequest{SecretARN: secretA, VersionID: "v1", Current: rotation.Value(v1), Previous: rotation.Value(v0)}); err != nil {
 		t.Fatal(err)
 	}
 	if got := a.keys(t); !got[v0] || !got[v1] {
 		t.Fatalf("right after finish: previous enabled %v, current enabled %v; want both", got[v0], got[v1])
 	}
 	clk.Advance(grace)
-	if _, err := k.SetSecret(ctx, rotation.SetSecretRequest{VersionID: "v2", Pending: rotation.Value(v2), Current: rotation.Value(v1), Previous: rotation.Value(v0)}); err != nil {
+	// The grace alone changes nothing: APIKeys acts only inside a step.
+	if got := a.keys(t); !got[v0] {
+		t.Fatal("one grace after finish, before any step: the retired key is disabled; the docs say at the first step after the grace")
+	}
+	if _, err := k.SetSecret(ctx, rotation.SetSecretRequest{SecretARN: secretA, VersionID: "v2", Pending: rotation.Value(v2), Current: rotation.Value(v1), Previous: rotation.Value(v0)}); err != nil {
 		t.Fatal(err)
 	}
 	got := a.keys(t)
@@ -169,7 +173,7 @@ func TestRetirement(t *testing.T) {
 		t.Fatal("the current or the pending key is not enabled")
 	}
 	clk.Advance(grace)
-	if _, err := k.SetSecret(ctx, rotation.SetSecretRequest{VersionID: "v2", Pending: rotation.Value(v2), Current: rotation.Value(v1), Previous: rotation.Value(v0)}); err != nil {
+	if _, err := k.SetSecret(ctx, rotation.SetSecretRequest{SecretARN: secretA, VersionID: "v2", Pending: rotation.Value(v2), Current: rotation.Value(v1), Previous: rotation.Value(v0)}); err != nil {
 		t.Fatal(err)
 	}
 	if _, exists := a.keys(t)[v0]; exists {
@@ -190,7 +194,7 @@ func TestKeyDelay(t *testing.T) {
 	if _, err := k.TestSecret(t.Context(), test); !errors.As(err, &notReady) || notReady.KeyID != "" {
 		t.Fatalf("before SetSecret: err = %v, want a *KeyNotReadyError without key", err)
 	}
-	if _, err := k.SetSecret(t.Context(), rotation.SetSecretRequest{VersionID: "v1", Pending: rotation.Value(v1), Current: rotation.Value(v0)}); err != nil {
+	if _, err := k.SetSecret(t.Context(), rotation.SetSecretRequest{SecretARN: secretA, VersionID: "v1", Pending: rotation.Value(v1), Current: rotation.Value(v0)}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := k.TestSecret(t.Context(), test); err != nil {

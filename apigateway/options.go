@@ -15,10 +15,15 @@ const (
 	// documents "a brief delay" and gives no figure.
 	DefaultKeyDelay = time.Minute
 	// DefaultRetireGrace is how long the AWSPREVIOUS key stays enabled after
-	// finishSecret, and then how long it stays disabled before deletion.
+	// finishSecret at least, and then how long it stays disabled before
+	// deletion at least: each change happens at the first setSecret or
+	// finishSecret after the grace has passed (APIKeys runs nowhere else),
+	// usually the next rotation's setSecret.
 	DefaultRetireGrace = 15 * time.Minute
-	// DefaultKeyNamePrefix starts the name of every key APIKeys creates; it
-	// manages only keys whose names start with the configured prefix.
+	// DefaultKeyNamePrefix starts the name of every key APIKeys creates. It
+	// disables and deletes only keys whose names start with the configured
+	// prefix and whose descriptions name the request's secret ARN, so
+	// deployments sharing the prefix never touch each other's keys.
 	DefaultKeyNamePrefix = "originlock-"
 	// DefaultDeadlineMargin is the time TestSecret keeps before the
 	// context's deadline to return its error cleanly.
@@ -38,6 +43,7 @@ type options struct {
 	grace          time.Duration
 	deadlineMargin time.Duration
 	maxWait        time.Duration
+	revokePrevious bool
 	clock          Clock
 	logger         *slog.Logger
 	errs           []error
@@ -66,8 +72,11 @@ func WithKeyDelay(d time.Duration) Option {
 	return func(o *options) { o.check(d >= 0, "WithKeyDelay: must not be negative"); o.keyDelay = d }
 }
 
-// WithRetireGrace sets how long a retired key stays enabled, then disabled
-// before deletion (DefaultRetireGrace).
+// WithRetireGrace sets how long a retired key stays enabled at least, then
+// disabled at least before deletion (DefaultRetireGrace). APIKeys acts only
+// inside setSecret and finishSecret: the key is disabled, then deleted, at
+// the first of those steps after the grace, usually the next rotation's
+// setSecret. For a leaked value, use WithRevokePrevious instead of waiting.
 func WithRetireGrace(d time.Duration) Option {
 	return func(o *options) { o.check(d >= 0, "WithRetireGrace: must not be negative"); o.grace = d }
 }
@@ -82,6 +91,18 @@ func WithDeadlineMargin(d time.Duration) Option {
 // (DefaultMaxWait).
 func WithMaxWait(d time.Duration) Option {
 	return func(o *options) { o.check(d > 0, "WithMaxWait: must be positive"); o.maxWait = d }
+}
+
+// WithRevokePrevious makes FinishSecret disable the AWSPREVIOUS key, and the
+// key of every other value but AWSCURRENT, at once, and the next setSecret
+// or finishSecret (a retry included) delete it: emergency mode, as
+// rotation.WithRevokePrevious and waf.WithRevokePrevious, for a leaked value.
+// Use it together with rotation.WithRevokePrevious, which removes the
+// AWSPREVIOUS label. By default the retired key stays enabled for
+// WithRetireGrace, for requests CloudFront's edges sent before its
+// deployment completed.
+func WithRevokePrevious() Option {
+	return func(o *options) { o.revokePrevious = true }
 }
 
 // WithClock replaces the system clock, for tests and simulations.

@@ -33,10 +33,13 @@ type Config struct {
 	// UsagePlanIDs are the usage plans of the stages CloudFront calls; every
 	// key is associated with all of them. At least one.
 	UsagePlanIDs []string
-	// KeyNamePrefix starts the names of the keys APIKeys creates, and marks
-	// the keys it may disable and delete (DefaultKeyNamePrefix when empty).
-	// Name a key you create by hand for the initial value with it, or let
-	// the first setSecret create one.
+	// KeyNamePrefix starts the names of the keys APIKeys creates
+	// (DefaultKeyNamePrefix when empty). APIKeys disables and deletes only
+	// keys whose names start with it AND whose descriptions name the
+	// secret's ARN, which it writes when it creates a key or first finds a
+	// prefixed key holding one of the secret's values. Name a key you create
+	// by hand for the initial value with the prefix (it is claimed at the
+	// first setSecret), or let the first setSecret create one.
 	KeyNamePrefix string
 }
 
@@ -104,8 +107,11 @@ func checkValue(v string) error {
 
 // SetSecret makes keys holding req.Current and req.Pending exist, be enabled
 // and belong to every usage plan, creating what is missing (the pending
-// value's key is named KeyNamePrefix + the version ID). It then disables or
-// deletes keys a finishSecret retired whose grace has passed. Called again,
+// value's key is named KeyNamePrefix + the version ID, and its description
+// names req.SecretARN). A key holding one of those values whose description
+// names another secret is an *OwnedElsewhereError. It then disables or
+// deletes keys of this secret a finishSecret retired whose grace has passed
+// (see FinishSecret). Called again,
 // it finds everything in place and changes nothing; after a crash it
 // completes what is missing.
 func (a *APIKeys) SetSecret(ctx context.Context, req rotation.SetSecretRequest) (rotation.SetSecretResponse, error) {
@@ -113,16 +119,19 @@ func (a *APIKeys) SetSecret(ctx context.Context, req rotation.SetSecretRequest) 
 	if err := checkValue(pending); err != nil {
 		return rotation.SetSecretResponse{}, fmt.Errorf("apigateway: pending value: %w", err)
 	}
+	if req.SecretARN == "" {
+		return rotation.SetSecretResponse{}, fmt.Errorf("apigateway: SetSecret: %w", ErrNoSecretARN)
+	}
 	keys, err := a.keys(ctx)
 	if err != nil {
 		return rotation.SetSecretResponse{}, err
 	}
 	if checkValue(current) == nil {
-		if _, _, err := a.ensure(ctx, keys, current, a.cfg.KeyNamePrefix+"current-"+a.opts.clock.Now().UTC().Format("20060102T150405Z")); err != nil {
+		if _, _, err := a.ensure(ctx, keys, current, a.cfg.KeyNamePrefix+"current-"+a.opts.clock.Now().UTC().Format("20060102T150405Z"), req.SecretARN); err != nil {
 			return rotation.SetSecretResponse{}, err
 		}
 	}
-	k, changed, err := a.ensure(ctx, keys, pending, a.cfg.KeyNamePrefix+req.VersionID)
+	k, changed, err := a.ensure(ctx, keys, pending, a.cfg.KeyNamePrefix+req.VersionID, req.SecretARN)
 	if err != nil {
 		return rotation.SetSecretResponse{}, err
 	}
@@ -134,7 +143,7 @@ func (a *APIKeys) SetSecret(ctx context.Context, req rotation.SetSecretRequest) 
 	if !changed {
 		a.opts.logger.InfoContext(ctx, "apigateway: the pending value's API key is ready; nothing changed", "key", k.id)
 	}
-	if err := a.retire(ctx, keys, []string{current, pending}, nil); err != nil {
+	if err := a.retire(ctx, keys, []string{current, pending}, req.SecretARN, nil); err != nil {
 		return rotation.SetSecretResponse{}, err
 	}
 	return rotation.SetSecretResponse{}, nil
@@ -217,24 +226,47 @@ func (a *APIKeys) waitUsable(ctx context.Context, keyID, value string) error {
 	}
 }
 
-// FinishSecret makes sure the key of req.Current is ready, marks the key of
-// req.Previous retired (it stays enabled for WithRetireGrace), and disables
-// at once, marking them retired, the managed keys of every other value:
-// CloudFront sends only AWSCURRENT by now. Keys retired earlier move on:
-// disabled once the grace has passed, deleted after a second grace. Called
-// again, it finds the marks and changes nothing until a grace passes.
+// FinishSecret makes sure the key of req.Current is ready and marks retired
+// the key of every other value of the secret. The key of req.Previous
+// (AWSPREVIOUS) stays enabled for WithRetireGrace, for requests CloudFront's
+// edges sent before its deployment completed; it is disabled at the first
+// setSecret or finishSecret after the grace, then deleted at the first one
+// after a second grace. The keys of other values (pending values of
+// abandoned rotations) are disabled at once: CloudFront sends only
+// AWSCURRENT by now. Under WithRevokePrevious the previous key is disabled
+// at once too, and every retired key is deleted at the next step.
+//
+// It touches only keys the secret owns (their names start with
+// KeyNamePrefix and their descriptions name req.SecretARN): another
+// deployment's keys, even with the same prefix, are never disabled. A
+// request without SecretARN is an error wrapping ErrNoSecretARN.
+//
+// Twice, or retried after a crash: the retirement marks live in the keys'
+// descriptions, so a retry neither restarts a grace nor loses one, and a new
+// Lambda container knows them; a crash between two keys leaves the rest for
+// the retry. A retry whose req.Previous is "" (the AWSPREVIOUS label was
+// removed in between: rotation.WithRevokePrevious, or by hand) disables the
+// previous key at once if the first attempt had not marked it yet, and
+// otherwise keeps the grace of the mark; with rotation.WithRevokePrevious,
+// use WithRevokePrevious here so the first attempt disables it too. Out of
+// order: a finishSecret invoked by hand for an older version while the next
+// rotation is under way disables that rotation's pending key; its
+// setSecret, retried, enables it again (and testSecret fails until then).
 func (a *APIKeys) FinishSecret(ctx context.Context, req rotation.FinishSecretRequest) (rotation.FinishSecretResponse, error) {
 	current, previous := string(req.Current), string(req.Previous)
 	if err := checkValue(current); err != nil {
 		return rotation.FinishSecretResponse{}, fmt.Errorf("apigateway: current value: %w", err)
 	}
+	if req.SecretARN == "" {
+		return rotation.FinishSecretResponse{}, fmt.Errorf("apigateway: FinishSecret: %w", ErrNoSecretARN)
+	}
 	keys, err := a.keys(ctx)
 	if err != nil {
 		return rotation.FinishSecretResponse{}, err
 	}
-	if _, _, err := a.ensure(ctx, keys, current, a.cfg.KeyNamePrefix+req.VersionID); err != nil {
+	if _, _, err := a.ensure(ctx, keys, current, a.cfg.KeyNamePrefix+req.VersionID, req.SecretARN); err != nil {
 		return rotation.FinishSecretResponse{}, err
 	}
-	err = a.retire(ctx, keys, []string{current}, func(k key) bool { return !k.holds(previous) })
+	err = a.retire(ctx, keys, []string{current}, req.SecretARN, &previous)
 	return rotation.FinishSecretResponse{}, err
 }

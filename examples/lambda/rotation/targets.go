@@ -177,7 +177,12 @@ func newTarget(awsCfg aws.Config, cfg config, logger *slog.Logger, cfOpts ...clo
 		accepting = append(accepting, rotation.Member{Name: targetWAF, Target: rule})
 	}
 	if c := cfg.targets.apiKeys; c != nil {
-		keys, err := apigateway.NewAPIKeys(apigwsdk.NewFromConfig(awsCfg), *c, apigateway.WithKeyDelay(cfg.targets.apiKeyDelay), apigateway.WithRetireGrace(cfg.targets.apiKeyGrace), apigateway.WithDeadlineMargin(cfg.deadlineMargin), apigateway.WithLogger(logger))
+		apiOpts := []apigateway.Option{apigateway.WithKeyDelay(cfg.targets.apiKeyDelay), apigateway.WithRetireGrace(cfg.targets.apiKeyGrace), apigateway.WithDeadlineMargin(cfg.deadlineMargin), apigateway.WithLogger(logger)}
+		if cfg.revokePrevious {
+			// REVOKE_PREVIOUS: the old value's key is disabled at finishSecret.
+			apiOpts = append(apiOpts, apigateway.WithRevokePrevious())
+		}
+		keys, err := apigateway.NewAPIKeys(apigwsdk.NewFromConfig(awsCfg), *c, apiOpts...)
 		if err != nil {
 			return nil, err
 		}

@@ -275,6 +275,9 @@ func rotateEveryTarget(t *testing.T, revoke bool) {
 		}
 	}
 	want := 2 // AWSPREVIOUS's key stays enabled for API_KEY_RETIRE_GRACE
+	if revoke {
+		want = 1
+	}
 	if enabled != want {
 		t.Errorf("%d enabled API keys hold AWSCURRENT or AWSPREVIOUS, want %d", enabled, want)
 	}

@@ -22,10 +22,10 @@ BenchmarkVerify/current-2      	  592525	       200.0 ns/op	       0 B/op	      
 BenchmarkVerify/current-2      	  592525	       300.0 ns/op	       0 B/op	       0 allocs/op
 BenchmarkRESTRequest-2         	  341407	      1115 ns/op	     160 B/op	       4 allocs/op
 BenchmarkPlain 	  100	  12 ns/op
-BenchmarkHandlerWithMetrics/on+decision-2 	  519356	      2683 ns/op	      1376 cpu-ns/op	     208 B/op	       5 allocs/op
+BenchmarkHandlerWithMetrics/on-2 	  519356	      2683 ns/op	      1376 cpu-ns/op	     208 B/op	       5 allocs/op
 PASS`
 	stats, order := parseBench(out)
-	if got := strings.Join(order, ","); got != "BenchmarkVerify/current,BenchmarkRESTRequest,BenchmarkPlain,BenchmarkHandlerWithMetrics/on+decision" {
+	if got := strings.Join(order, ","); got != "BenchmarkVerify/current,BenchmarkRESTRequest,BenchmarkPlain,BenchmarkHandlerWithMetrics/on" {
 		t.Fatalf("order = %s", got)
 	}
 	v := stats["BenchmarkVerify/current"]
@@ -35,7 +35,7 @@ PASS`
 	if r := stats["BenchmarkRESTRequest"]; r.maxAllocs() != 4 || r.maxBytes() != 160 {
 		t.Errorf("RESTRequest allocs %v bytes %v, want 4 and 160", r.maxAllocs(), r.maxBytes())
 	}
-	if r := stats["BenchmarkHandlerWithMetrics/on+decision"]; r.medianNs() != 2683 || r.maxAllocs() != 5 || r.maxBytes() != 208 {
+	if r := stats["BenchmarkHandlerWithMetrics/on"]; r.medianNs() != 2683 || r.maxAllocs() != 5 || r.maxBytes() != 208 {
 		t.Errorf("with cpu-ns/op: median %v, allocs %v, bytes %v; want 2683, 5, 208", r.medianNs(), r.maxAllocs(), r.maxBytes())
 	}
 }

@@ -23,7 +23,7 @@ func TestFlagsMatchScript(t *testing.T) {
 	quoted := make([]string, len(Flags))
 	for i, f := range Flags {
 		quoted[i] = f
-		if strings.Contains(f, " ") {
+		if strings.ContainsAny(f, " ,") { // as the script quotes them (ShellCheck SC2054)
 			quoted[i] = `"` + f + `"`
 		}
 	}

@@ -88,8 +88,9 @@ type (
 		AuthorizationType string `json:"authorizationType"`
 		AuthorizerID      string `json:"authorizerId"`
 		MethodIntegration struct {
-			Type string `json:"type"`
-			URI  string `json:"uri"`
+			Type              string            `json:"type"`
+			URI               string            `json:"uri"`
+			RequestParameters map[string]string `json:"requestParameters"`
 		} `json:"methodIntegration"`
 	}
 

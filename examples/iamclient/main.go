@@ -92,7 +92,9 @@ func (t *SigningTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 	var payload []byte
 	if req.Body != nil {
 		payload, err = io.ReadAll(req.Body)
-		req.Body.Close()
+		if cerr := req.Body.Close(); err == nil {
+			err = cerr
+		}
 		if err != nil {
 			return nil, fmt.Errorf("iamclient: read body: %w", err)
 		}

@@ -23,14 +23,4 @@ locals {
   account_id = data.aws_caller_identity.current.account_id
   region     = data.aws_region.current.id
   partition  = data.aws_partition.current.partition
-
-  # Go durations of whole hours, minutes and seconds ("1h30m", "90s", "0"),
-  # in seconds, for the cross-checks below; null where not set.
-  durations = {
-    for k, v in var.authorizer_settings : k => v == null ? null : (v == "0" ? 0 : sum(concat([0], [
-      for part in regexall("([0-9]+)([hms])", v) : tonumber(part[0]) * lookup({ h = 3600, m = 60, s = 1 }, part[1])
-    ])))
-  }
-  refresh_cooldown = coalesce(local.durations.refresh_cooldown, 5)
-  previous_grace   = coalesce(local.durations.previous_grace, 900)
 }

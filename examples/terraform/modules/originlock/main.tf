@@ -26,7 +26,7 @@ locals {
   region = data.aws_region.current.id
 
   cooldown_seconds = (var.authorizer_settings.refresh_cooldown == null ? 5 : (var.authorizer_settings.refresh_cooldown == "0" ? 0 : sum(concat([0], [
-    for part in regexall("([0-9]+)([hms])", var.authorizer_settings.refresh_cooldown) : tonumber(part[0]) * lookup({ h = 3600, m = 60, s = 1 }, part[1])
+    for part in regexall("([0-9]+)([hms])", var.authorizer_settings.refresh_cooldown) : tonumber(part[0]) * { h = 3600, m = 60, s = 1 }[part[1]]
   ]))))
   # setSecret waits this long before CloudFront may send a new value, so that
   # every authorizer can learn it first. Default: twice the cooldown, never

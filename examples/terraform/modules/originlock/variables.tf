@@ -280,7 +280,7 @@ variable "authorizer_settings" {
   # still accepts an old value.
   validation {
     condition = (var.authorizer_settings.previous_grace == null ? 900 : (var.authorizer_settings.previous_grace == "0" ? 0 : sum(concat([0], [
-      for part in regexall("([0-9]+)([hms])", var.authorizer_settings.previous_grace) : tonumber(part[0]) * lookup({ h = 3600, m = 60, s = 1 }, part[1])
+      for part in regexall("([0-9]+)([hms])", var.authorizer_settings.previous_grace) : tonumber(part[0]) * { h = 3600, m = 60, s = 1 }[part[1]]
     ])))) >= var.authorizer_result_ttl
     error_message = "authorizer_result_ttl must not exceed authorizer_settings.previous_grace (15m by default): lower the TTL or lengthen the grace."
   }
@@ -398,7 +398,7 @@ variable "settle_delay" {
   validation {
     # HCL evaluates both sides of ||: the conditional guards floor(null).
     condition = var.settle_delay == null ? true : (floor(var.settle_delay) == var.settle_delay && var.settle_delay >= 5 + (var.authorizer_settings.refresh_cooldown == null ? 5 : (var.authorizer_settings.refresh_cooldown == "0" ? 0 : sum(concat([0], [
-      for part in regexall("([0-9]+)([hms])", var.authorizer_settings.refresh_cooldown) : tonumber(part[0]) * lookup({ h = 3600, m = 60, s = 1 }, part[1])
+      for part in regexall("([0-9]+)([hms])", var.authorizer_settings.refresh_cooldown) : tonumber(part[0]) * { h = 3600, m = 60, s = 1 }[part[1]]
     ])))))
     error_message = "settle_delay must be whole seconds, at least authorizer_settings.refresh_cooldown (5s by default) plus 5 (the authorizer's read timeout)."
   }

@@ -13,26 +13,6 @@ terraform {
   }
 }
 
-variable "rest_api_id" {
-  description = "The existing REST API."
-  type        = string
-}
-
-variable "root_resource_id" {
-  description = "Its root resource."
-  type        = string
-}
-
-variable "authorizer_id" {
-  description = "The authorizer module's authorizer_id."
-  type        = string
-}
-
-variable "request_parameters" {
-  description = "The authorizer module's integration_request_parameters."
-  type        = map(string)
-}
-
 resource "aws_api_gateway_resource" "orders" {
   rest_api_id = var.rest_api_id
   parent_id   = var.root_resource_id
@@ -55,14 +35,4 @@ resource "aws_api_gateway_integration" "orders" {
   integration_http_method = "ANY"
   uri                     = "https://backend.example.com/orders"
   request_parameters      = var.request_parameters
-}
-
-output "authorizer_id" {
-  description = "The authorizer on the method."
-  value       = aws_api_gateway_method.orders.authorizer_id
-}
-
-output "request_parameters" {
-  description = "The integration's request parameters."
-  value       = aws_api_gateway_integration.orders.request_parameters
 }

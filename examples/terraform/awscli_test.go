@@ -41,7 +41,7 @@ func (a awsCLI) call(v any, args ...string) {
 }
 
 func (a awsCLI) exec(args []string) (stdout, stderr []byte, err error) {
-	ctx, cancel := commandContext(a.t)
+	ctx, cancel := commandContext(a.t, commandTimeout)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, "aws", append(args, "--output", "json")...)
 	cmd.Env = a.env

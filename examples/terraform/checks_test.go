@@ -212,7 +212,9 @@ func (d *deployment) checkRoles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	secret, distARN := d.out["secret_arn"], aws.ToString(dist.Distribution.ARN)
+	// The module builds the distribution's ARN from its ID, in AWS's form
+	// (an empty region field); moto's own ARNs lack that field.
+	secret, distARN := d.out["secret_arn"], "arn:aws:cloudfront::"+motoserver.AccountID+":distribution/"+aws.ToString(dist.Distribution.Id)
 	logs := func(fn string) string {
 		return "arn:aws:logs:" + motoserver.Region + ":" + motoserver.AccountID + ":log-group:/aws/lambda/" + fn + ":*"
 	}

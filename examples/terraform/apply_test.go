@@ -58,23 +58,38 @@ func TestExampleAgainstMoto(t *testing.T) {
 	}
 }
 
-// TestModuleValidation runs the module's own terraform test files
-// (modules/originlock/tests): input validation, such as header names
-// CloudFront refuses, and how inputs shape the plan. They only plan; moto
-// answers the reads a plan makes.
-func TestModuleValidation(t *testing.T) {
+// TestModules runs each module's terraform test files (modules/*/tests)
+// against moto_server, concurrently:
+//   - rotation and authorizer apply each module to what a user already has,
+//     created outside it (test-fixtures/existing: a secret, a distribution, a
+//     REST API and an HTTP API, the package in S3), check the alarms, the
+//     EventBridge rule, the header stripping and the timing checks;
+//   - originlock plans the all-in-one composition: input validation (such as
+//     header names CloudFront refuses), how inputs shape the plan, the header
+//     stripped from every integration, the internal AWS_IAM routes.
+func TestModules(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs terraform test against moto_server: skipped by -short")
 	}
 	t.Parallel()
 	requireTools(t)
-	moto := motoserver.ForTest(t)
-	w := newModuleWorkspace(t, moto, filepath.Join("modules", "originlock"))
-	// Only the packages' hashes are computed: any file will do.
-	placeholder := filepath.Join(w.dir, "placeholder.zip")
-	writeFile(t, placeholder, nil)
-	w.run("init", "-input=false", "-backend=false")
-	w.run("test", "-var", "rotation_lambda_zip="+placeholder, "-var", "authorizer_lambda_zip="+placeholder)
+	for _, module := range []string{"rotation", "authorizer", "originlock"} {
+		t.Run(module, func(t *testing.T) {
+			t.Parallel()
+			moto := motoserver.ForTest(t)
+			w := newModuleWorkspace(t, moto, ".")
+			w.dir = filepath.Join(w.dir, "modules", module)
+			// Both functions' package: a zip the tests upload and deploy
+			// (moto stores it and runs nothing).
+			writeFile(t, filepath.Join(w.dir, "package.zip"), placeholderZip(t))
+			w.run("init", "-input=false", "-backend=false")
+			if module == "originlock" {
+				w.run("test", "-var", "rotation_lambda_zip=package.zip", "-var", "authorizer_lambda_zip=package.zip")
+				return
+			}
+			w.run("test")
+		})
+	}
 }
 
 // requireTools fails the test, saying what is missing, unless everything

@@ -41,7 +41,7 @@ func (a awsCLI) call(v any, args ...string) {
 }
 
 func (a awsCLI) exec(args []string) (stdout, stderr []byte, err error) {
-	ctx, cancel := commandContext(a.t)
+	ctx, cancel := commandContext(a.t, commandTimeout)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, "aws", append(args, "--output", "json")...)
 	cmd.Env = a.env
@@ -88,8 +88,9 @@ type (
 		AuthorizationType string `json:"authorizationType"`
 		AuthorizerID      string `json:"authorizerId"`
 		MethodIntegration struct {
-			Type string `json:"type"`
-			URI  string `json:"uri"`
+			Type              string            `json:"type"`
+			URI               string            `json:"uri"`
+			RequestParameters map[string]string `json:"requestParameters"`
 		} `json:"methodIntegration"`
 	}
 

@@ -31,6 +31,8 @@ func (d *deployment) checkFunctions(t *testing.T) (rotation, authorizer map[stri
 		"VALUE_LENGTH":    "64",
 		"SETTLE_DELAY":    "10s",
 		"LOG_LEVEL":       "info",
+		// The observability contract: metrics on, default namespace.
+		"METRICS_NAMESPACE": "Originlock",
 	}
 	if got := rot.Environment.Variables; !maps.Equal(got, wantRot) {
 		t.Errorf("rotation function environment = %v, want %v", got, wantRot)
@@ -41,12 +43,14 @@ func (d *deployment) checkFunctions(t *testing.T) (rotation, authorizer map[stri
 
 	auth := d.function(t, d.name+"-authorizer", d.pkgs.authorizer)
 	wantAuth := map[string]string{
-		"SECRET_ID":       secret,
-		"AUTHORIZER_TYPE": map[string]string{"rest": "rest-request", "http": "http-simple"}[d.api],
-		"HEADER_NAME":     headerName,
-		"SECRET_FORMAT":   "json",
-		"SECRET_JSON_KEY": jsonKey,
-		"LOG_LEVEL":       "info",
+		"SECRET_ID":         secret,
+		"AUTHORIZER_TYPE":   map[string]string{"rest": "rest-request", "http": "http-simple"}[d.api],
+		"HEADER_NAME":       headerName,
+		"SECRET_FORMAT":     "json",
+		"SECRET_JSON_KEY":   jsonKey,
+		"SETTLE_DELAY":      "10s",
+		"LOG_LEVEL":         "info",
+		"METRICS_NAMESPACE": "Originlock",
 	}
 	if got := auth.Environment.Variables; !maps.Equal(got, wantAuth) {
 		t.Errorf("authorizer function environment = %v, want %v", got, wantAuth)
@@ -136,6 +140,10 @@ func (d *deployment) checkAPI(t *testing.T) {
 			if m.AuthorizationType != "CUSTOM" || m.AuthorizerID != authID || m.MethodIntegration.Type != "HTTP_PROXY" || m.MethodIntegration.URI != want {
 				t.Errorf("ANY %s = %+v, want CUSTOM with authorizer %s, HTTP_PROXY to %s", r.Path, m, authID, want)
 			}
+			// The backend never sees the header: the integration overwrites it.
+			if got := m.MethodIntegration.RequestParameters["integration.request.header."+headerName]; got != "'-'" {
+				t.Errorf("ANY %s: the integration maps the %s header to %q, want the constant '-'", r.Path, headerName, got)
+			}
 		}
 		if found != len(wantURIs) {
 			t.Errorf("the REST API has %d of the resources / and /{proxy+}", found)
@@ -167,12 +175,17 @@ func (d *deployment) checkAPI(t *testing.T) {
 		}
 		found++
 		var integration struct {
-			IntegrationType string
-			IntegrationURI  string `json:"IntegrationUri"`
+			IntegrationType   string
+			IntegrationURI    string `json:"IntegrationUri"`
+			RequestParameters map[string]string
 		}
 		d.cli.call(&integration, "apigatewayv2", "get-integration", "--api-id", id, "--integration-id", strings.TrimPrefix(r.Target, "integrations/"))
 		if r.AuthorizationType != "CUSTOM" || r.AuthorizerID != authID || integration.IntegrationType != "HTTP_PROXY" || integration.IntegrationURI != want {
 			t.Errorf("route %s = %+v to %+v, want CUSTOM with authorizer %s, HTTP_PROXY to %s", r.RouteKey, r, integration, authID, want)
+		}
+		// The backend never sees the header: the integration removes it.
+		if got := integration.RequestParameters; !maps.Equal(got, map[string]string{"remove:header." + headerName: "''"}) {
+			t.Errorf("route %s: integration request parameters = %v, want the %s header removed", r.RouteKey, got, headerName)
 		}
 	}
 	if found != len(wantURIs) {
@@ -199,7 +212,9 @@ func (d *deployment) checkRoles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	secret, distARN := d.out["secret_arn"], aws.ToString(dist.Distribution.ARN)
+	// The module builds the distribution's ARN from its ID, in AWS's form
+	// (an empty region field); moto's own ARNs lack that field.
+	secret, distARN := d.out["secret_arn"], "arn:aws:cloudfront::"+motoserver.AccountID+":distribution/"+aws.ToString(dist.Distribution.Id)
 	logs := func(fn string) string {
 		return "arn:aws:logs:" + motoserver.Region + ":" + motoserver.AccountID + ":log-group:/aws/lambda/" + fn + ":*"
 	}

@@ -3,10 +3,13 @@
 package terraform
 
 import (
+	"archive/zip"
+	"bytes"
 	"encoding/json"
 	"maps"
 	"slices"
 	"strings"
+	"testing"
 )
 
 // isAlnum reports whether s is n ASCII letters and digits.
@@ -32,3 +35,22 @@ func trimScheme(u string) string {
 }
 
 func jsonUnmarshal(s string, v any) error { return json.Unmarshal([]byte(s), v) }
+
+// placeholderZip is a zip holding one file named bootstrap: a package moto
+// accepts for a function it never runs.
+func placeholderZip(t *testing.T) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	z := zip.NewWriter(&b)
+	f, err := z.Create("bootstrap")
+	if err == nil {
+		_, err = f.Write([]byte("#!/bin/sh\n"))
+	}
+	if err == nil {
+		err = z.Close()
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}

@@ -134,7 +134,7 @@ func (d *deployment) checkPlanKeepsRotatedValue(t *testing.T, rotated string) {
 					t.Errorf("the plan's distribution (%s): the header value is not the rotated AWSCURRENT, so Terraform would fight rotation", when)
 				}
 			}
-		case "module.originlock.aws_secretsmanager_secret_version.initial", "module.originlock.aws_secretsmanager_secret.this":
+		case "module.originlock.module.rotation.aws_secretsmanager_secret_version.initial[0]", "module.originlock.module.rotation.aws_secretsmanager_secret.this[0]":
 			seen++
 			if !slices.Equal(rc.Change.Actions, []string{"no-op"}) {
 				t.Errorf("after a rotation, the plan would %v %s", rc.Change.Actions, rc.Address)

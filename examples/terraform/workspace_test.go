@@ -26,8 +26,12 @@ const offlineCLIConfig = "offline.tfrc"
 // providerMirror is the provider directory offline.tfrc's mirror must hold.
 const providerMirror = "/opt/tf-plugins/registry.terraform.io/hashicorp/aws"
 
-// commandTimeout bounds one terraform or aws command.
-const commandTimeout = 5 * time.Minute
+// commandTimeout bounds one terraform or aws command; testTimeout one
+// terraform test, which runs a whole test file (dozens of plans and applies).
+const (
+	commandTimeout = 5 * time.Minute
+	testTimeout    = 12 * time.Minute
+)
 
 // workspace is a temporary copy of the example with the test-only override
 // file and variables, in which terraform runs against one moto server. Its
@@ -113,7 +117,11 @@ func (w *workspace) runSecret(args ...string) []byte {
 }
 
 func (w *workspace) exec(args []string) (stdout, stderr []byte, err error) {
-	ctx, cancel := commandContext(w.t)
+	limit := commandTimeout
+	if args[0] == "test" {
+		limit = testTimeout
+	}
+	ctx, cancel := commandContext(w.t, limit)
 	defer cancel()
 	if colored[args[0]] {
 		args = append([]string{args[0], "-no-color"}, args[1:]...)
@@ -160,11 +168,11 @@ func (w *workspace) printedContains(s string) bool {
 	return bytes.Contains(w.printed.Bytes(), []byte(s))
 }
 
-// commandContext bounds a command by commandTimeout and by the test's own
-// deadline, so that a hung command is stopped (with its process group)
-// before go test gives up on the whole binary.
-func commandContext(t *testing.T) (context.Context, context.CancelFunc) {
-	deadline := time.Now().Add(commandTimeout)
+// commandContext bounds a command by limit and by the test's own deadline,
+// so that a hung command is stopped (with its process group) before go test
+// gives up on the whole binary.
+func commandContext(t *testing.T, limit time.Duration) (context.Context, context.CancelFunc) {
+	deadline := time.Now().Add(limit)
 	if d, ok := t.Deadline(); ok && d.Add(-30*time.Second).Before(deadline) {
 		deadline = d.Add(-30 * time.Second)
 	}

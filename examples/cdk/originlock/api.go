@@ -6,7 +6,6 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigateway"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigatewayv2"
-	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigatewayv2authorizers"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigatewayv2integrations"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudfront"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudfrontorigins"
@@ -43,12 +42,8 @@ func (l *Lock) originHeaders() *map[string]*string {
 
 func (l *Lock) newRESTAPI() awscloudfront.IOrigin {
 	p := l.props
-	authorizer := awsapigateway.NewRequestAuthorizer(l.Construct, jsii.String("RequestAuthorizer"), &awsapigateway.RequestAuthorizerProps{
-		AuthorizerName:  jsii.String(authorizerName),
-		Handler:         l.authorizerFunction,
-		IdentitySources: &[]*string{awsapigateway.IdentitySource_Header(jsii.String(p.HeaderName))},
-		ResultsCacheTtl: l.authorizerCacheTTL(),
-	})
+	authorizer := l.newRESTAuthorizer()
+	l.restAuthorizer = authorizer
 	accessLogs := l.newLogGroup("ApiAccessLogs")
 	api := awsapigateway.NewRestApi(l.Construct, jsii.String("RestApi"), &awsapigateway.RestApiProps{
 		RestApiName: jsii.String(l.apiName()),
@@ -113,18 +108,21 @@ func (l *Lock) newRESTAPI() awscloudfront.IOrigin {
 // HTTP proxies to BackendURL, or a mock answering 200 without one.
 func (l *Lock) restIntegrations() (root, proxy awsapigateway.Integration, methodResponses *[]*awsapigateway.MethodResponse) {
 	if url := l.props.BackendURL; url != "" {
+		// The backend never sees the header: each integration overwrites it.
+		strip := l.RESTIntegrationParameters()
 		root = awsapigateway.NewHttpIntegration(jsii.String(url), &awsapigateway.HttpIntegrationProps{
 			HttpMethod: jsii.String("ANY"),
 			Proxy:      jsii.Bool(true),
+			Options:    &awsapigateway.IntegrationOptions{RequestParameters: &strip},
 		})
+		proxyParams := map[string]*string{"integration.request.path.proxy": jsii.String("method.request.path.proxy")}
+		for k, v := range strip {
+			proxyParams[k] = v
+		}
 		proxy = awsapigateway.NewHttpIntegration(jsii.String(strings.TrimSuffix(url, "/")+"/{proxy}"), &awsapigateway.HttpIntegrationProps{
 			HttpMethod: jsii.String("ANY"),
 			Proxy:      jsii.Bool(true),
-			Options: &awsapigateway.IntegrationOptions{
-				RequestParameters: &map[string]*string{
-					"integration.request.path.proxy": jsii.String("method.request.path.proxy"),
-				},
-			},
+			Options:    &awsapigateway.IntegrationOptions{RequestParameters: &proxyParams},
 		})
 		return root, proxy, nil
 	}
@@ -140,14 +138,8 @@ func (l *Lock) restIntegrations() (root, proxy awsapigateway.Integration, method
 
 func (l *Lock) newHTTPAPI() awscloudfront.IOrigin {
 	p := l.props
-	authorizer := awsapigatewayv2authorizers.NewHttpLambdaAuthorizer(jsii.String("OriginHeaderAuthorizer"), l.authorizerFunction,
-		&awsapigatewayv2authorizers.HttpLambdaAuthorizerProps{
-			AuthorizerName: jsii.String(authorizerName),
-			IdentitySource: jsii.Strings("$request.header." + p.HeaderName),
-			// Simple responses make CDK choose payload format 2.0.
-			ResponseTypes:   &[]awsapigatewayv2authorizers.HttpLambdaResponseType{awsapigatewayv2authorizers.HttpLambdaResponseType_SIMPLE},
-			ResultsCacheTtl: l.authorizerCacheTTL(),
-		})
+	authorizer := l.newHTTPAuthorizer()
+	l.httpAuthorizer = authorizer
 	api := awsapigatewayv2.NewHttpApi(l.Construct, jsii.String("HttpApi"), &awsapigatewayv2.HttpApiProps{
 		ApiName:            jsii.String(l.apiName()),
 		Description:        jsii.String("originlock: reachable only through CloudFront; requests need " + p.HeaderName),
@@ -179,13 +171,13 @@ func (l *Lock) newHTTPAPI() awscloudfront.IOrigin {
 		Path:    jsii.String("/"),
 		Methods: &[]awsapigatewayv2.HttpMethod{awsapigatewayv2.HttpMethod_ANY},
 		Integration: awsapigatewayv2integrations.NewHttpUrlIntegration(jsii.String("Backend"), jsii.String(url),
-			&awsapigatewayv2integrations.HttpUrlIntegrationProps{Method: awsapigatewayv2.HttpMethod_ANY}),
+			&awsapigatewayv2integrations.HttpUrlIntegrationProps{Method: awsapigatewayv2.HttpMethod_ANY, ParameterMapping: l.HTTPParameterMapping()}),
 	})
 	api.AddRoutes(&awsapigatewayv2.AddRoutesOptions{
 		Path:    jsii.String("/{proxy+}"),
 		Methods: &[]awsapigatewayv2.HttpMethod{awsapigatewayv2.HttpMethod_ANY},
 		Integration: awsapigatewayv2integrations.NewHttpUrlIntegration(jsii.String("BackendProxy"), jsii.String(strings.TrimSuffix(url, "/")+"/{proxy}"),
-			&awsapigatewayv2integrations.HttpUrlIntegrationProps{Method: awsapigatewayv2.HttpMethod_ANY}),
+			&awsapigatewayv2integrations.HttpUrlIntegrationProps{Method: awsapigatewayv2.HttpMethod_ANY, ParameterMapping: l.HTTPParameterMapping()}),
 	})
 
 	// https://<id>.execute-api.<region>.amazonaws.com -> the host name.

@@ -44,8 +44,8 @@ func synth(t *testing.T, props *Props) *synthesized {
 
 // synthHooks is synth with hooks: before runs on the stack ahead of New (to
 // import resources the props refer to), after runs behind it (to add
-// resources of another kind).
-func synthHooks(t *testing.T, props *Props, before, after func(awscdk.Stack)) *synthesized {
+// resources of another kind, or use the lock's authorizer on a method).
+func synthHooks(t *testing.T, props *Props, before func(awscdk.Stack), after func(awscdk.Stack, *Lock)) *synthesized {
 	t.Helper()
 	outdir := t.TempDir()
 	app := awscdk.NewApp(&awscdk.AppProps{Outdir: jsii.String(outdir)})
@@ -59,7 +59,7 @@ func synthHooks(t *testing.T, props *Props, before, after func(awscdk.Stack)) *s
 		t.Fatalf("New: %v", err)
 	}
 	if after != nil {
-		after(stack)
+		after(stack, lock)
 	}
 	tpl := assertions.Template_FromStack(stack, nil)
 	var doc map[string]any

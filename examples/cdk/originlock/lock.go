@@ -6,8 +6,13 @@ import (
 
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigateway"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigatewayv2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigatewayv2authorizers"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudfront"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatch"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsevents"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssecretsmanager"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
@@ -20,9 +25,17 @@ type Lock struct {
 
 	props Props
 
-	secret             awssecretsmanager.Secret
+	secret             awssecretsmanager.ISecret
 	authorizerFunction awslambda.Function
 	rotationFunction   awslambda.Function
+	authorizerRole     awsiam.Role
+	rotationRole       awsiam.Role
+	authorizerLogs     awslogs.LogGroup
+	rotationLogs       awslogs.LogGroup
+	restAuthorizer     awsapigateway.RequestAuthorizer
+	httpAuthorizer     awsapigatewayv2authorizers.HttpLambdaAuthorizer
+	rotationFailed     awsevents.Rule
+	alarms             []awscloudwatch.Alarm
 	restAPI            awsapigateway.RestApi
 	httpAPI            awsapigatewayv2.HttpApi
 	distribution       awscloudfront.Distribution
@@ -42,37 +55,67 @@ func New(scope constructs.Construct, id string, props *Props) (*Lock, error) {
 		return nil, err
 	}
 	p := props.withDefaults()
-	if p.ModuleDir == "" {
-		wd, err := os.Getwd()
-		if err != nil {
+	if p.Code == nil {
+		if err := findModule(&p); err != nil {
 			return nil, err
 		}
-		if p.ModuleDir, err = FindModuleDir(wd); err != nil {
-			return nil, err
-		}
-	}
-	moduleDir, err := filepath.Abs(p.ModuleDir)
-	if err != nil {
-		return nil, err
-	}
-	p.ModuleDir = moduleDir
-	if err := checkModuleDir(p.ModuleDir); err != nil {
-		return nil, err
 	}
 
 	l := &Lock{Construct: constructs.NewConstruct(scope, jsii.String(id)), props: p}
 	l.secret = l.newSecret()
 	l.authorizerFunction = l.newAuthorizerFunction()
-	origin := l.newAPI()
-	l.distribution = l.newDistribution(origin)
+	if p.attached() {
+		l.newAttachedAuthorizer()
+	} else {
+		origin := l.newAPI()
+		l.distribution = l.newDistribution(origin)
+	}
 	l.rotationFunction = l.newRotationFunction()
 	l.rotationSchedule = l.newRotationSchedule()
+	if p.AlarmTopic != nil {
+		l.addAlarms(p.AlarmTopic)
+	}
 	l.addNagSuppressions()
 	return l, nil
 }
 
-// Secret is the secret holding the header value as JSON under SecretJSONKey.
-func (l *Lock) Secret() awssecretsmanager.Secret { return l.secret }
+// findModule sets p.ModuleDir to the originlock module the functions are
+// built from (Props.Code unset).
+func findModule(p *Props) error {
+	if p.ModuleDir == "" {
+		wd, err := os.Getwd()
+		if err != nil {
+			return err
+		}
+		if p.ModuleDir, err = FindModuleDir(wd); err != nil {
+			return err
+		}
+	}
+	moduleDir, err := filepath.Abs(p.ModuleDir)
+	if err != nil {
+		return err
+	}
+	p.ModuleDir = moduleDir
+	return checkModuleDir(p.ModuleDir)
+}
+
+// Secret is the secret holding the header value as JSON under SecretJSONKey
+// (Existing.Secret when given).
+func (l *Lock) Secret() awssecretsmanager.ISecret { return l.secret }
+
+// RotationRole and AuthorizerRole are the functions' execution roles, to
+// add permissions (e.g. for other rotation targets).
+func (l *Lock) RotationRole() awsiam.Role { return l.rotationRole }
+
+// AuthorizerRole: see RotationRole.
+func (l *Lock) AuthorizerRole() awsiam.Role { return l.authorizerRole }
+
+// RotationLogGroup and AuthorizerLogGroup are the functions' log groups
+// (JSON lines), e.g. for metric filters or subscriptions.
+func (l *Lock) RotationLogGroup() awslogs.LogGroup { return l.rotationLogs }
+
+// AuthorizerLogGroup: see RotationLogGroup.
+func (l *Lock) AuthorizerLogGroup() awslogs.LogGroup { return l.authorizerLogs }
 
 // AuthorizerFunction is the API's Lambda authorizer.
 func (l *Lock) AuthorizerFunction() awslambda.Function { return l.authorizerFunction }

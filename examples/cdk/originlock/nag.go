@@ -59,7 +59,9 @@ func (l *Lock) nagSuppressions() (distribution, api, accountRole []suppression) 
 // this package.
 func (l *Lock) addNagSuppressions() {
 	distribution, api, accountRole := l.nagSuppressions()
-	cdknag.NagSuppressions_AddResourceSuppressions(l.distribution, nagPack(distribution), jsii.Bool(true))
+	if l.distribution != nil {
+		cdknag.NagSuppressions_AddResourceSuppressions(l.distribution, nagPack(distribution), jsii.Bool(true))
+	}
 	if l.restAPI != nil && len(api) > 0 {
 		cdknag.NagSuppressions_AddResourceSuppressions(l.restAPI, nagPack(api), jsii.Bool(true))
 	}

@@ -73,7 +73,7 @@ func suppressedRules(s *synthesized) map[string]bool {
 // S3 bucket with every default is non-compliant in several ways, and the
 // checks above would see it.
 func TestNagFindsProblems(t *testing.T) {
-	s := synthHooks(t, nil, nil, func(stack awscdk.Stack) {
+	s := synthHooks(t, nil, nil, func(stack awscdk.Stack, _ *Lock) {
 		awss3.NewBucket(stack, jsii.String("Unsafe"), nil)
 	})
 	annotations := assertions.Annotations_FromStack(s.stack)

@@ -8,10 +8,16 @@ import (
 	"strings"
 	"time"
 
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigateway"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigatewayv2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscertificatemanager"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudfront"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awskms"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssecretsmanager"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
 )
 
 // APIType chooses the API Gateway flavour in front of the backend.
@@ -132,10 +138,96 @@ type Props struct {
 	// are built from its examples/lambda packages. Default: found by walking
 	// up from the working directory (FindModuleDir).
 	ModuleDir string
+
+	// Code, when set, is the functions' code (a zip from a release or
+	// scripts/build-lambdas, as an asset or in S3) and nothing is built:
+	// this source tree is not needed and ModuleDir is ignored. Use it from
+	// your own infrastructure module.
+	Code *FunctionCode
+
+	// Existing, when set, names what you already have: the construct then
+	// attaches to it instead of creating it (see Existing).
+	Existing *Existing
+
+	// SecretKey is the customer managed KMS key the (new) secret is
+	// encrypted with; with Existing.Secret, the key that secret uses. The
+	// functions get what they need of it through Secrets Manager only.
+	// Default: the AWS managed key aws/secretsmanager.
+	SecretKey awskms.IKey
+
+	// SettleDelay is how long setSecret lets a new value settle before
+	// CloudFront may send it (SETTLE_DELAY of both functions), so that
+	// every authorizer can learn it first. At least RefreshCooldown plus
+	// the authorizer's read timeout (AuthorizerReadTimeout), at most half the
+	// rotation function's timeout. Default DefaultSettleDelay.
+	SettleDelay time.Duration
+
+	// RefreshCooldown is the authorizer's least time between two re-reads
+	// caused by unknown values (REFRESH_COOLDOWN). Default: the function's,
+	// DefaultRefreshCooldown.
+	RefreshCooldown time.Duration
+
+	// PreviousGrace is how long the authorizer keeps accepting AWSPREVIOUS
+	// after a rotation (PREVIOUS_GRACE). AuthorizerCacheTTL may not exceed
+	// it. Default: the function's, DefaultPreviousGrace.
+	PreviousGrace time.Duration
+
+	// AlarmTopic, when set, receives failed rotations (an EventBridge rule
+	// on RotationFailed and RotationAbandoned of the secret) and the alarms
+	// (rotation errors and duration near the timeout, authorizer
+	// unavailable decisions and errors). Its policy must let EventBridge
+	// and CloudWatch publish (an encrypted topic: its key too).
+	AlarmTopic awssns.ITopic
 }
+
+// FunctionCode is the prebuilt code of the two functions: zips holding the
+// bootstrap binary built from examples/lambda/rotation and
+// examples/lambda/authorizer, e.g. awslambda.Code_FromAsset("dist/rotation-arm64.zip", nil)
+// or awslambda.Code_FromBucket(bucket, jsii.String("originlock/v1/rotation-arm64.zip"), nil).
+type FunctionCode struct {
+	Rotation   awslambda.Code
+	Authorizer awslambda.Code
+}
+
+// Existing names resources you already have.
+//
+// With RESTAPI or HTTPAPI set, no API and no distribution are created: the
+// authorizer is created for you to put on your methods or routes
+// (Lock.RESTAuthorizer, Lock.HTTPAuthorizer), with the integration settings
+// that keep the header from your backend (Lock.RESTIntegrationParameters,
+// Lock.HTTPParameterMapping); DistributionIDs names the distributions in
+// front of it, whose origin header the rotation keeps in step.
+type Existing struct {
+	// RESTAPI is your REST API (APIType must be RESTAPI or unset).
+	RESTAPI awsapigateway.IRestApi
+	// HTTPAPI is your HTTP API (APIType must be HTTPAPI).
+	HTTPAPI awsapigatewayv2.IHttpApi
+	// DistributionIDs are the CloudFront distributions whose origin header
+	// the rotation keeps in step; required with RESTAPI or HTTPAPI.
+	DistributionIDs []string
+	// OriginIDs are the distributions' origins to update; empty: every
+	// origin that already carries the header.
+	OriginIDs []string
+	// Secret is your secret (JSON, value under SecretJSONKey), instead of a
+	// new one. Its AWSCURRENT must hold a value.
+	Secret awssecretsmanager.ISecret
+}
+
+// Timing defaults: the functions' own (examples/lambda/README.md).
+const (
+	DefaultSettleDelay     = 10 * time.Second
+	DefaultRefreshCooldown = 5 * time.Second
+	DefaultPreviousGrace   = 15 * time.Minute
+	// AuthorizerReadTimeout bounds one read of the secret by the
+	// authorizer (its default read timeout).
+	AuthorizerReadTimeout = 5 * time.Second
+)
 
 // withDefaults returns a copy of p with every unset field at its default.
 func (p Props) withDefaults() Props {
+	if p.Existing != nil && p.Existing.HTTPAPI != nil && p.APIType == "" {
+		p.APIType = HTTPAPI
+	}
 	if p.APIType == "" {
 		p.APIType = RESTAPI
 	}
@@ -153,6 +245,9 @@ func (p Props) withDefaults() Props {
 	}
 	if p.LogRetention == "" {
 		p.LogRetention = DefaultLogRetention
+	}
+	if p.SettleDelay == 0 {
+		p.SettleDelay = DefaultSettleDelay
 	}
 	if p.PriceClass == "" {
 		p.PriceClass = awscloudfront.PriceClass_PRICE_CLASS_100
@@ -182,7 +277,7 @@ func (p Props) Validate() error {
 		if err := validateBackendURL(p.BackendURL); err != nil {
 			return invalid("BackendURL: %v", err)
 		}
-	} else if p.APIType == HTTPAPI {
+	} else if p.APIType == HTTPAPI && !p.attached() {
 		return invalid("BackendURL: required for an HTTP API (HTTP APIs have no mock integration)")
 	}
 	if _, err := scheduleExpression(p.RotationInterval); err != nil {
@@ -196,6 +291,12 @@ func (p Props) Validate() error {
 	}
 	if (len(p.DomainNames) == 0) != (p.Certificate == nil) {
 		return invalid("DomainNames and Certificate: set both or neither")
+	}
+	if err := p.validateExisting(); err != nil {
+		return invalid("%v", err)
+	}
+	if err := p.validateTiming(); err != nil {
+		return invalid("%v", err)
 	}
 	return nil
 }

@@ -50,28 +50,29 @@ func TestValidate(t *testing.T) {
 		t.Errorf("zero Props: got %v, want nil (every field has a default)", err)
 	}
 	for name, p := range map[string]Props{
-		"unknown API type":         {APIType: "websocket"},
-		"forbidden header":         {HeaderName: "Host"},
-		"HTTP API without backend": {APIType: HTTPAPI},
-		"plain http backend":       {BackendURL: "http://backend.example.com"},
-		"backend with query":       {BackendURL: "https://backend.example.com/?a=1"},
-		"backend with fragment":    {BackendURL: "https://backend.example.com/#x"},
-		"backend without host":     {BackendURL: "https:///path"},
-		"backend with user":        {BackendURL: "https://user:pw@backend.example.com"},
-		"rotation too often":       {RotationInterval: 3 * time.Hour},
-		"rotation in minutes":      {RotationInterval: 270 * time.Minute},
-		"rotation too rare":        {RotationInterval: 1001 * 24 * time.Hour},
-		"negative cache TTL":       {AuthorizerCacheTTL: -time.Second},
-		"cache TTL above an hour":  {AuthorizerCacheTTL: time.Hour + time.Second},
-		"cache TTL not in seconds": {AuthorizerCacheTTL: 1500 * time.Millisecond},
-		"stage name with slash":    {StageName: "v1/x"},
-		"domain without cert":      {DomainNames: []string{"api.example.com"}},
+		"unknown API type":          {APIType: "websocket"},
+		"forbidden header":          {HeaderName: "Host"},
+		"HTTP API without backend":  {APIType: HTTPAPI},
+		"plain http backend":        {BackendURL: "http://backend.example.com"},
+		"backend with query":        {BackendURL: "https://backend.example.com/?a=1"},
+		"backend with fragment":     {BackendURL: "https://backend.example.com/#x"},
+		"backend without host":      {BackendURL: "https:///path"},
+		"backend with user":         {BackendURL: "https://user:pw@backend.example.com"},
+		"rotation too often":        {RotationInterval: 3 * time.Hour},
+		"rotation in minutes":       {RotationInterval: 270 * time.Minute},
+		"rotation too rare":         {RotationInterval: 1001 * 24 * time.Hour},
+		"negative cache TTL":        {AuthorizerCacheTTL: -time.Second},
+		"cache TTL above an hour":   {AuthorizerCacheTTL: time.Hour + time.Second},
+		"cache TTL not in seconds":  {AuthorizerCacheTTL: 1500 * time.Millisecond},
+		"stage name with slash":     {StageName: "v1/x"},
+		"domain without cert":       {DomainNames: []string{"api.example.com"}},
+		"cache TTL above the grace": {AuthorizerCacheTTL: 20 * time.Minute},
 	} {
 		if err := p.Validate(); !errors.Is(err, ErrInvalidProps) {
 			t.Errorf("%s: got %v, want an error wrapping ErrInvalidProps", name, err)
 		}
 	}
-	ok := Props{APIType: HTTPAPI, BackendURL: "https://backend.example.com/v1", AuthorizerCacheTTL: time.Hour, RotationInterval: 4 * time.Hour}
+	ok := Props{APIType: HTTPAPI, BackendURL: "https://backend.example.com/v1", AuthorizerCacheTTL: time.Hour, PreviousGrace: time.Hour, RotationInterval: 4 * time.Hour}
 	if err := ok.Validate(); err != nil {
 		t.Errorf("valid HTTP props: got %v", err)
 	}

@@ -104,11 +104,13 @@ func TestRESTDefaults(t *testing.T) {
 				"SECRET_ID":     ref(secretID),
 				"DISTRIBUTIONS": map[string]any{"Fn::Join": []any{"", []any{ref(distributionID), ":api"}}},
 				"HEADER_NAME":   "X-Origin-Verify",
+				"SETTLE_DELAY":  "10s",
 			}},
 			{authorizerFnID, 10, map[string]any{
 				"SECRET_ID":       ref(secretID),
 				"AUTHORIZER_TYPE": "rest-request",
 				"HEADER_NAME":     "X-Origin-Verify",
+				"SETTLE_DELAY":    "10s",
 			}},
 		} {
 			props := s.resources("AWS::Lambda::Function")[fn.id]["Properties"].(map[string]any)

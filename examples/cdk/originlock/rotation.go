@@ -42,6 +42,9 @@ func (l *Lock) newRotationSchedule() awssecretsmanager.CfnRotationSchedule {
 	// That first rotation invokes the function at once: Secrets Manager must
 	// be allowed to, and setSecret needs the distribution (already implied
 	// through the function's environment; stated so it survives refactoring).
-	schedule.Node().AddDependency(permission, l.distribution)
+	schedule.Node().AddDependency(permission)
+	if l.distribution != nil {
+		schedule.Node().AddDependency(l.distribution)
+	}
 	return schedule
 }

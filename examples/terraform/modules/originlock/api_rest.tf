@@ -1,6 +1,7 @@
 # api_type = "rest": a regional REST API that proxies every path to the
-# backend, each method guarded by a REQUEST authorizer whose identity source is
-# the origin header. CloudFront is the only intended caller.
+# backend, each method guarded by the authorizer (module.authorizer) whose
+# identity source is the origin header. CloudFront is the only intended caller.
+# Every integration overwrites the header, so the backend never sees it.
 
 resource "aws_api_gateway_rest_api" "this" {
   count = var.api_type == "rest" ? 1 : 0
@@ -12,27 +13,6 @@ resource "aws_api_gateway_rest_api" "this" {
   endpoint_configuration {
     types = ["REGIONAL"]
   }
-}
-
-resource "aws_api_gateway_authorizer" "this" {
-  count = var.api_type == "rest" ? 1 : 0
-
-  name                             = "origin-header"
-  rest_api_id                      = aws_api_gateway_rest_api.this[0].id
-  type                             = "REQUEST"
-  authorizer_uri                   = aws_lambda_function.authorizer.invoke_arn
-  identity_source                  = "method.request.header.${var.header_name}"
-  authorizer_result_ttl_in_seconds = var.authorizer_result_ttl
-}
-
-resource "aws_lambda_permission" "rest_authorizer" {
-  count = var.api_type == "rest" ? 1 : 0
-
-  statement_id  = "ApiGatewayInvokesAuthorizer"
-  action        = "lambda:InvokeFunction"
-  function_name = aws_lambda_function.authorizer.function_name
-  principal     = "apigateway.amazonaws.com"
-  source_arn    = "${aws_api_gateway_rest_api.this[0].execution_arn}/authorizers/${aws_api_gateway_authorizer.this[0].id}"
 }
 
 # ANY / and ANY /{proxy+}, both through the authorizer to the backend.
@@ -51,7 +31,7 @@ resource "aws_api_gateway_method" "root" {
   resource_id   = aws_api_gateway_rest_api.this[0].root_resource_id
   http_method   = "ANY"
   authorization = "CUSTOM"
-  authorizer_id = aws_api_gateway_authorizer.this[0].id
+  authorizer_id = module.authorizer.authorizer_id
 }
 
 resource "aws_api_gateway_integration" "root" {
@@ -63,6 +43,7 @@ resource "aws_api_gateway_integration" "root" {
   type                    = "HTTP_PROXY"
   integration_http_method = "ANY"
   uri                     = var.backend_url
+  request_parameters      = local.strip_header
 }
 
 resource "aws_api_gateway_method" "proxy" {
@@ -72,7 +53,7 @@ resource "aws_api_gateway_method" "proxy" {
   resource_id        = aws_api_gateway_resource.proxy[0].id
   http_method        = "ANY"
   authorization      = "CUSTOM"
-  authorizer_id      = aws_api_gateway_authorizer.this[0].id
+  authorizer_id      = module.authorizer.authorizer_id
   request_parameters = { "method.request.path.proxy" = true }
 }
 
@@ -85,7 +66,7 @@ resource "aws_api_gateway_integration" "proxy" {
   type                    = "HTTP_PROXY"
   integration_http_method = "ANY"
   uri                     = "${trimsuffix(var.backend_url, "/")}/{proxy}"
-  request_parameters      = { "integration.request.path.proxy" = "method.request.path.proxy" }
+  request_parameters      = merge({ "integration.request.path.proxy" = "method.request.path.proxy" }, local.strip_header)
 }
 
 resource "aws_api_gateway_deployment" "this" {
@@ -98,10 +79,10 @@ resource "aws_api_gateway_deployment" "this" {
   # the service fills in after creation cause no redeployment.
   triggers = {
     redeployment = sha1(jsonencode([
-      aws_api_gateway_authorizer.this[0].id,
-      aws_api_gateway_authorizer.this[0].authorizer_uri,
-      aws_api_gateway_authorizer.this[0].identity_source,
-      aws_api_gateway_authorizer.this[0].authorizer_result_ttl_in_seconds,
+      module.authorizer.authorizer_id,
+      module.authorizer.function_arn,
+      var.header_name,
+      var.authorizer_result_ttl,
       aws_api_gateway_resource.proxy[0].id,
       aws_api_gateway_method.root[0].id,
       aws_api_gateway_method.root[0].authorizer_id,
@@ -109,8 +90,13 @@ resource "aws_api_gateway_deployment" "this" {
       aws_api_gateway_method.proxy[0].authorizer_id,
       aws_api_gateway_integration.root[0].id,
       aws_api_gateway_integration.root[0].uri,
+      aws_api_gateway_integration.root[0].request_parameters,
       aws_api_gateway_integration.proxy[0].id,
       aws_api_gateway_integration.proxy[0].uri,
+      aws_api_gateway_integration.proxy[0].request_parameters,
+      aws_api_gateway_integration.internal[*].id,
+      aws_api_gateway_integration.internal[*].uri,
+      aws_api_gateway_method.internal[*].authorization,
     ]))
   }
 
@@ -126,4 +112,52 @@ resource "aws_api_gateway_stage" "this" {
   deployment_id = aws_api_gateway_deployment.this[0].id
   stage_name    = var.stage_name
   tags          = var.tags
+}
+
+# --- internal callers: /<internal_path>/{proxy+} with AWS_IAM ---------------------
+# Callers inside AWS that legitimately skip CloudFront sign their requests
+# (SigV4, examples/cdk/iamclient) and call the execute-api URL directly; their
+# roles need execute-api:Invoke on these methods. The origin header is neither
+# needed nor accepted here: the authorizer is not involved.
+
+locals {
+  rest_internal = var.api_type == "rest" && var.internal_path != null
+}
+
+resource "aws_api_gateway_resource" "internal_group" {
+  count = local.rest_internal ? 1 : 0
+
+  rest_api_id = aws_api_gateway_rest_api.this[0].id
+  parent_id   = aws_api_gateway_rest_api.this[0].root_resource_id
+  path_part   = var.internal_path
+}
+
+resource "aws_api_gateway_resource" "internal" {
+  count = local.rest_internal ? 1 : 0
+
+  rest_api_id = aws_api_gateway_rest_api.this[0].id
+  parent_id   = aws_api_gateway_resource.internal_group[0].id
+  path_part   = "{proxy+}"
+}
+
+resource "aws_api_gateway_method" "internal" {
+  count = local.rest_internal ? 1 : 0
+
+  rest_api_id        = aws_api_gateway_rest_api.this[0].id
+  resource_id        = aws_api_gateway_resource.internal[0].id
+  http_method        = "ANY"
+  authorization      = "AWS_IAM"
+  request_parameters = { "method.request.path.proxy" = true }
+}
+
+resource "aws_api_gateway_integration" "internal" {
+  count = local.rest_internal ? 1 : 0
+
+  rest_api_id             = aws_api_gateway_rest_api.this[0].id
+  resource_id             = aws_api_gateway_resource.internal[0].id
+  http_method             = aws_api_gateway_method.internal[0].http_method
+  type                    = "HTTP_PROXY"
+  integration_http_method = "ANY"
+  uri                     = "${trimsuffix(var.backend_url, "/")}/${var.internal_path}/{proxy}"
+  request_parameters      = merge({ "integration.request.path.proxy" = "method.request.path.proxy" }, local.strip_header)
 }

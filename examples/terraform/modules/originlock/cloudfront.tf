@@ -27,7 +27,7 @@ resource "aws_cloudfront_distribution" "this" {
     # to AWSCURRENT, which the distribution already carries after a rotation.
     custom_header {
       name  = var.header_name
-      value = local.header_value
+      value = module.rotation.header_value
     }
   }
 

@@ -20,17 +20,17 @@ output "api_url" {
 
 output "api_id" {
   description = "ID of the REST or HTTP API."
-  value       = var.api_type == "rest" ? one(aws_api_gateway_rest_api.this[*].id) : one(aws_apigatewayv2_api.this[*].id)
+  value       = local.api_id
 }
 
 output "authorizer_id" {
   description = "ID of the API's Lambda authorizer."
-  value       = var.api_type == "rest" ? one(aws_api_gateway_authorizer.this[*].id) : one(aws_apigatewayv2_authorizer.this[*].id)
+  value       = module.authorizer.authorizer_id
 }
 
 output "secret_arn" {
   description = "ARN of the Secrets Manager secret holding the header value (JSON, under secret_json_key)."
-  value       = aws_secretsmanager_secret.this.arn
+  value       = module.rotation.secret_arn
 }
 
 output "origin_id" {
@@ -45,31 +45,61 @@ output "header_name" {
 
 output "rotation_function_arn" {
   description = "ARN of the rotation Lambda function."
-  value       = aws_lambda_function.rotation.arn
+  value       = module.rotation.function_arn
 }
 
 output "authorizer_function_arn" {
   description = "ARN of the authorizer Lambda function."
-  value       = aws_lambda_function.authorizer.arn
+  value       = module.authorizer.function_arn
 }
 
 output "rotation_log_group_name" {
   description = "CloudWatch log group of the rotation function."
-  value       = aws_cloudwatch_log_group.rotation.name
+  value       = module.rotation.log_group_name
 }
 
 output "authorizer_log_group_name" {
   description = "CloudWatch log group of the authorizer function."
-  value       = aws_cloudwatch_log_group.authorizer.name
+  value       = module.authorizer.log_group_name
 }
 
 output "header_value" {
   description = "The header value this plan gave the distribution: AWSCURRENT when Terraform read it. Compare it with AWSCURRENT after an apply (see the example's check block): a plan made before a rotation finished and applied after it writes the value that has just become AWSPREVIOUS."
-  value       = local.header_value
+  value       = module.rotation.header_value
   sensitive   = true
 }
 
 output "secret_json_key" {
   description = "The JSON key of the secret that holds the header value."
   value       = var.secret_json_key
+}
+
+output "rotation_role_name" {
+  description = "IAM role of the rotation function."
+  value       = module.rotation.role_name
+}
+
+output "authorizer_role_name" {
+  description = "IAM role of the authorizer function."
+  value       = module.authorizer.role_name
+}
+
+output "alarm_topic_arn" {
+  description = "SNS topic that failed rotations and the alarms notify: subscribe to it (null with alarms_enabled = false)."
+  value       = module.rotation.alarm_topic_arn
+}
+
+output "alarm_names" {
+  description = "CloudWatch alarms on both functions."
+  value       = concat(module.rotation.alarm_names, module.authorizer.alarm_names)
+}
+
+output "dashboard_name" {
+  description = "CloudWatch dashboard of the authorizer's decisions (null when not created)."
+  value       = module.authorizer.dashboard_name
+}
+
+output "internal_url" {
+  description = "Base URL of the AWS_IAM route group for internal callers (null without internal_path); sign requests with SigV4 for execute-api."
+  value       = var.internal_path == null ? null : "${trimsuffix(local.api_url, "/")}/${var.internal_path}/"
 }

@@ -84,12 +84,29 @@ variable "secret_recovery_window_in_days" {
 # --- rotation -------------------------------------------------------------------
 
 variable "rotation_lambda_zip" {
-  description = "Path of the rotation function's deployment package: a zip holding the `bootstrap` binary built from examples/lambda/rotation (scripts/build-lambdas writes dist/rotation-arm64.zip)."
+  description = "Path of the rotation function's deployment package: a zip holding the `bootstrap` binary built from examples/lambda/rotation (scripts/build-lambdas writes dist/rotation-arm64.zip), or a released artifact downloaded beside the configuration. Set this or rotation_code."
   type        = string
+  default     = null
 
   validation {
-    condition     = endswith(var.rotation_lambda_zip, ".zip")
+    condition     = var.rotation_lambda_zip == null || endswith(coalesce(var.rotation_lambda_zip, ".zip"), ".zip")
     error_message = "The rotation package must be a .zip file."
+  }
+}
+
+variable "rotation_code" {
+  description = "The rotation function's package in S3 (a released artifact copied to your bucket): s3_bucket, s3_key, optionally s3_object_version and source_code_hash. Set this or rotation_lambda_zip."
+  type = object({
+    s3_bucket         = string
+    s3_key            = string
+    s3_object_version = optional(string)
+    source_code_hash  = optional(string)
+  })
+  default = null
+
+  validation {
+    condition     = (var.rotation_code == null) != (var.rotation_lambda_zip == null)
+    error_message = "Set exactly one of rotation_lambda_zip and rotation_code."
   }
 }
 
@@ -161,12 +178,29 @@ variable "value_length" {
 # --- authorizer and API -----------------------------------------------------------
 
 variable "authorizer_lambda_zip" {
-  description = "Path of the authorizer function's deployment package: a zip holding the `bootstrap` binary built from examples/lambda/authorizer (scripts/build-lambdas writes dist/authorizer-arm64.zip)."
+  description = "Path of the authorizer function's deployment package: a zip holding the `bootstrap` binary built from examples/lambda/authorizer (scripts/build-lambdas writes dist/authorizer-arm64.zip), or a released artifact downloaded beside the configuration. Set this or authorizer_code."
   type        = string
+  default     = null
 
   validation {
-    condition     = endswith(var.authorizer_lambda_zip, ".zip")
+    condition     = var.authorizer_lambda_zip == null || endswith(coalesce(var.authorizer_lambda_zip, ".zip"), ".zip")
     error_message = "The authorizer package must be a .zip file."
+  }
+}
+
+variable "authorizer_code" {
+  description = "The authorizer function's package in S3 (a released artifact copied to your bucket): s3_bucket, s3_key, optionally s3_object_version and source_code_hash. Set this or authorizer_lambda_zip."
+  type = object({
+    s3_bucket         = string
+    s3_key            = string
+    s3_object_version = optional(string)
+    source_code_hash  = optional(string)
+  })
+  default = null
+
+  validation {
+    condition     = (var.authorizer_code == null) != (var.authorizer_lambda_zip == null)
+    error_message = "Set exactly one of authorizer_lambda_zip and authorizer_code."
   }
 }
 
@@ -225,7 +259,7 @@ variable "authorizer_result_ttl" {
 }
 
 variable "authorizer_settings" {
-  description = "Authorizer tuning, as Go durations (\"90s\", \"5m\", \"1h30m\"); null keeps the function's default (examples/lambda/README.md): cache_ttl 5m, refresh_cooldown 5s, previous_grace 15m, max_staleness 6h."
+  description = "Authorizer tuning as Go durations of whole hours, minutes and seconds (\"90s\", \"5m\", \"1h30m\", \"0\"); null keeps the function's default (examples/lambda/README.md): cache_ttl 5m, refresh_cooldown 5s, previous_grace 15m, max_staleness 6h."
   type = object({
     cache_ttl        = optional(string)
     refresh_cooldown = optional(string)
@@ -237,17 +271,18 @@ variable "authorizer_settings" {
 
   validation {
     condition = alltrue([
-      for v in values(var.authorizer_settings) : v == null || can(regex("^(0|([0-9]+(\\.[0-9]+)?(ns|us|ms|s|m|h))+)$", v))
+      for v in values(var.authorizer_settings) : v == null || can(regex("^(0|([0-9]+h)?([0-9]+m)?([0-9]+s)?)$", v)) && v != ""
     ])
-    error_message = "Each authorizer setting must be a Go duration such as 90s, 5m or 1h30m."
+    error_message = "Each authorizer setting must be a Go duration of whole hours, minutes and seconds, such as 90s, 5m or 1h30m."
   }
 
-  # The rotation function's settle delay must outlast the cooldown (see
-  # rotation.tf), so the cooldown is limited to whole seconds or minutes,
-  # which Terraform can add up.
+  # A cached Allow must not outlive the window in which the authorizer itself
+  # still accepts an old value.
   validation {
-    condition     = var.authorizer_settings.refresh_cooldown == null || can(regex("^([0-9]+)(s|m)$", var.authorizer_settings.refresh_cooldown))
-    error_message = "authorizer_settings.refresh_cooldown must be whole seconds or minutes, such as 5s or 1m."
+    condition = (var.authorizer_settings.previous_grace == null ? 900 : (var.authorizer_settings.previous_grace == "0" ? 0 : sum(concat([0], [
+      for part in regexall("([0-9]+)([hms])", var.authorizer_settings.previous_grace) : tonumber(part[0]) * { h = 3600, m = 60, s = 1 }[part[1]]
+    ])))) >= var.authorizer_result_ttl
+    error_message = "authorizer_result_ttl must not exceed authorizer_settings.previous_grace (15m by default): lower the TTL or lengthen the grace."
   }
 }
 
@@ -345,4 +380,90 @@ variable "log_level" {
     condition     = contains(["debug", "info", "warn", "error"], var.log_level)
     error_message = "The log level must be debug, info, warn or error."
   }
+}
+
+# --- rotation timing, existing secret, emergency mode ---------------------------------
+
+variable "secret_arn" {
+  description = "ARN of an existing secret to use instead of creating one; its AWSCURRENT must hold a header value (JSON under secret_json_key)."
+  type        = string
+  default     = null
+}
+
+variable "settle_delay" {
+  description = "Seconds the rotation waits before CloudFront may send a new value (SETTLE_DELAY of both functions). Default (null): twice the refresh cooldown, at least 10. Must be at least the refresh cooldown plus the authorizer's 5 s read timeout, and at most half the rotation timeout."
+  type        = number
+  default     = null
+
+  validation {
+    # HCL evaluates both sides of ||: the conditional guards floor(null).
+    condition = var.settle_delay == null ? true : (floor(var.settle_delay) == var.settle_delay && var.settle_delay >= 5 + (var.authorizer_settings.refresh_cooldown == null ? 5 : (var.authorizer_settings.refresh_cooldown == "0" ? 0 : sum(concat([0], [
+      for part in regexall("([0-9]+)([hms])", var.authorizer_settings.refresh_cooldown) : tonumber(part[0]) * { h = 3600, m = 60, s = 1 }[part[1]]
+    ])))))
+    error_message = "settle_delay must be whole seconds, at least authorizer_settings.refresh_cooldown (5s by default) plus 5 (the authorizer's read timeout)."
+  }
+
+  validation {
+    condition     = var.settle_delay == null || coalesce(var.settle_delay, 0) * 2 <= var.rotation_timeout
+    error_message = "settle_delay must be at most half of rotation_timeout."
+  }
+}
+
+variable "revoke_previous" {
+  description = "Emergency mode (REVOKE_PREVIOUS): finishSecret removes AWSPREVIOUS from the old version right after moving AWSCURRENT."
+  type        = bool
+  default     = false
+}
+
+# --- IAM ------------------------------------------------------------------------------
+
+variable "permissions_boundary_arn" {
+  description = "ARN of a managed policy to set as the permissions boundary of both functions' roles."
+  type        = string
+  default     = null
+}
+
+variable "role_path" {
+  description = "Path of both functions' IAM roles, e.g. \"/service/\"."
+  type        = string
+  default     = "/"
+}
+
+# --- internal callers -------------------------------------------------------------------
+
+variable "internal_path" {
+  description = "Path segment of a route group (e.g. \"internal\" for /internal/*) that internal callers reach directly, skipping CloudFront, with AWS_IAM authorization (SigV4-signed requests; grant execute-api:Invoke to their roles). Default (null): no such group."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.internal_path == null || can(regex("^[A-Za-z0-9._-]{1,64}$", var.internal_path))
+    error_message = "internal_path must be one path segment of letters, digits, ., _ or -."
+  }
+}
+
+# --- metrics and alarms -----------------------------------------------------------------
+
+variable "metrics_namespace" {
+  description = "CloudWatch namespace of both functions' metrics (METRICS_NAMESPACE)."
+  type        = string
+  default     = "Originlock"
+}
+
+variable "metrics_enabled" {
+  description = "Emit the functions' metrics; false sets METRICS=off."
+  type        = bool
+  default     = true
+}
+
+variable "alarms_enabled" {
+  description = "Create the EventBridge rule for failed rotations, the alarms (rotation errors and duration, authorizer unavailable decisions and errors) and the dashboard."
+  type        = bool
+  default     = true
+}
+
+variable "alarm_topic_arn" {
+  description = "SNS topic that failed rotations and alarms notify (its policy must let events.amazonaws.com and cloudwatch.amazonaws.com publish). Default (null): a topic is created (output alarm_topic_arn)."
+  type        = string
+  default     = null
 }

@@ -22,16 +22,28 @@ run "rest_api_with_defaults" {
   command = plan
 
   assert {
-    condition     = length(aws_api_gateway_authorizer.this) == 1 && length(aws_apigatewayv2_api.this) == 0
+    condition     = length(aws_api_gateway_rest_api.this) == 1 && length(aws_apigatewayv2_api.this) == 0
     error_message = "api_type = rest must create the REST API only"
   }
+  # The header never reaches the backend: every REST integration overwrites it.
   assert {
-    condition     = aws_api_gateway_authorizer.this[0].identity_source == "method.request.header.X-Origin-Verify"
-    error_message = "the REST authorizer's identity source must be the header"
+    condition = alltrue([
+      for i in [aws_api_gateway_integration.root[0], aws_api_gateway_integration.proxy[0]] :
+      i.request_parameters["integration.request.header.X-Origin-Verify"] == "'-'"
+    ])
+    error_message = "every REST integration must overwrite the origin header"
   }
   assert {
-    condition     = aws_secretsmanager_secret_rotation.this.rotation_rules[0].schedule_expression == "rate(30 days)" && aws_secretsmanager_secret_rotation.this.rotate_immediately
-    error_message = "production defaults: a 30-day schedule and an immediate first rotation"
+    condition     = aws_api_gateway_integration.proxy[0].request_parameters["integration.request.path.proxy"] == "method.request.path.proxy"
+    error_message = "the proxy integration must still map the path"
+  }
+  assert {
+    condition     = length(aws_api_gateway_method.internal) == 0
+    error_message = "no internal route group unless internal_path is set"
+  }
+  assert {
+    condition     = module.rotation.environment["SETTLE_DELAY"] == "10s" && module.authorizer.environment["SETTLE_DELAY"] == "10s"
+    error_message = "both functions must get the default settle delay of 10 s"
   }
 }
 
@@ -46,16 +58,20 @@ run "http_api" {
   }
 
   assert {
-    condition     = length(aws_apigatewayv2_authorizer.this) == 1 && length(aws_api_gateway_rest_api.this) == 0
+    condition     = length(aws_apigatewayv2_api.this) == 1 && length(aws_api_gateway_rest_api.this) == 0
     error_message = "api_type = http must create the HTTP API only"
   }
+  # The header never reaches the backend: every HTTP integration removes it.
   assert {
-    condition     = aws_apigatewayv2_authorizer.this[0].enable_simple_responses && aws_apigatewayv2_authorizer.this[0].authorizer_payload_format_version == "2.0"
-    error_message = "the HTTP API authorizer must use payload 2.0 with simple responses"
+    condition = alltrue([
+      for i in [aws_apigatewayv2_integration.root[0], aws_apigatewayv2_integration.proxy[0]] :
+      i.request_parameters == tomap({ "remove:header.x-origin-verify" = "''" })
+    ])
+    error_message = "every HTTP integration must remove the origin header"
   }
   # Known at plan time, so that the whole environment is.
   override_resource {
-    target          = aws_secretsmanager_secret.this
+    target          = module.rotation.aws_secretsmanager_secret.this[0]
     override_during = plan
     values = {
       id  = "arn:aws:secretsmanager:us-east-1:123456789012:secret:test/origin-verify-AbCdEf"
@@ -64,15 +80,17 @@ run "http_api" {
   }
 
   assert {
-    condition = aws_lambda_function.authorizer.environment[0].variables == tomap({
-      SECRET_ID       = "arn:aws:secretsmanager:us-east-1:123456789012:secret:test/origin-verify-AbCdEf"
-      AUTHORIZER_TYPE = "http-simple"
-      HEADER_NAME     = "x-origin-verify"
-      SECRET_FORMAT   = "json"
-      SECRET_JSON_KEY = "HEADERVALUE"
-      LOG_LEVEL       = "info"
-      PREVIOUS_GRACE  = "20m"
-      MAX_STALENESS   = "1h30m"
+    condition = tomap(module.authorizer.environment) == tomap({
+      SECRET_ID         = "arn:aws:secretsmanager:us-east-1:123456789012:secret:test/origin-verify-AbCdEf"
+      AUTHORIZER_TYPE   = "http-simple"
+      HEADER_NAME       = "x-origin-verify"
+      SECRET_FORMAT     = "json"
+      SECRET_JSON_KEY   = "HEADERVALUE"
+      SETTLE_DELAY      = "10s"
+      LOG_LEVEL         = "info"
+      METRICS_NAMESPACE = "Originlock"
+      PREVIOUS_GRACE    = "20m"
+      MAX_STALENESS     = "1h30m"
     })
     error_message = "the authorizer environment must carry the set settings and only those"
   }
@@ -89,8 +107,8 @@ run "rotation_after_days_and_token_header" {
   }
 
   assert {
-    condition     = aws_secretsmanager_secret_rotation.this.rotation_rules[0].automatically_after_days == 7 && aws_secretsmanager_secret_rotation.this.rotation_rules[0].schedule_expression == null
-    error_message = "rotation_after_days must set AutomaticallyAfterDays only"
+    condition     = module.rotation.environment["HEADER_NAME"] == "X-Origin_Verify.v2!#$%&'*+^`|~"
+    error_message = "the header name must reach the rotation function unchanged"
   }
 }
 
@@ -248,7 +266,7 @@ run "settle_delay_outlasts_the_cooldown" {
 
   # Known at plan time, so that the whole environment is.
   override_resource {
-    target          = aws_secretsmanager_secret.this
+    target          = module.rotation.aws_secretsmanager_secret.this[0]
     override_during = plan
     values = {
       id  = "arn:aws:secretsmanager:us-east-1:123456789012:secret:test/origin-verify-AbCdEf"
@@ -262,7 +280,91 @@ run "settle_delay_outlasts_the_cooldown" {
   }
 
   assert {
-    condition     = aws_lambda_function.rotation.environment[0].variables["SETTLE_DELAY"] == "120s"
-    error_message = "the rotation's settle delay must be twice the authorizer's refresh cooldown"
+    condition     = module.rotation.environment["SETTLE_DELAY"] == "120s" && module.authorizer.environment["SETTLE_DELAY"] == "120s"
+    error_message = "the settle delay must be twice the authorizer's refresh cooldown, on both functions"
   }
+  assert {
+    condition     = module.rotation.environment["DISTRIBUTIONS"] == "E1TESTDISTRIBUTION:api"
+    error_message = "the rotation function must rotate the distribution's api origin"
+  }
+}
+
+# --- cross-variable checks --------------------------------------------------------
+
+run "ttl_above_previous_grace" {
+  command = plan
+  variables {
+    authorizer_result_ttl = 600
+    authorizer_settings   = { previous_grace = "5m" }
+  }
+  expect_failures = [var.authorizer_settings]
+}
+
+run "ttl_equal_to_previous_grace" {
+  command = plan
+  variables {
+    authorizer_result_ttl = 300
+    authorizer_settings   = { previous_grace = "5m" }
+  }
+}
+
+run "settle_delay_within_the_cooldown" {
+  command = plan
+  variables {
+    settle_delay        = 30
+    authorizer_settings = { refresh_cooldown = "30s" }
+  }
+  expect_failures = [var.settle_delay]
+}
+
+run "settle_delay_beyond_half_the_timeout" {
+  command = plan
+  variables {
+    settle_delay     = 40
+    rotation_timeout = 60
+  }
+  expect_failures = [var.settle_delay]
+}
+
+run "zip_and_s3_code" {
+  command = plan
+  variables {
+    rotation_code = { s3_bucket = "artifacts", s3_key = "originlock/rotation-arm64.zip" }
+  }
+  expect_failures = [var.rotation_code]
+}
+
+# --- the internal route group ---------------------------------------------------------
+
+run "internal_routes_rest" {
+  command = plan
+  variables { internal_path = "internal" }
+
+  assert {
+    condition     = aws_api_gateway_method.internal[0].authorization == "AWS_IAM" && aws_api_gateway_resource.internal_group[0].path_part == "internal"
+    error_message = "the internal route group must use AWS_IAM authorization"
+  }
+  assert {
+    condition     = aws_api_gateway_integration.internal[0].request_parameters["integration.request.header.X-Origin-Verify"] == "'-'"
+    error_message = "the internal integration must overwrite the origin header too"
+  }
+}
+
+run "internal_routes_http" {
+  command = plan
+  variables {
+    api_type      = "http"
+    internal_path = "internal"
+  }
+
+  assert {
+    condition     = aws_apigatewayv2_route.internal[0].authorization_type == "AWS_IAM" && aws_apigatewayv2_route.internal[0].route_key == "ANY /internal/{proxy+}"
+    error_message = "the internal route must be ANY /internal/{proxy+} with AWS_IAM authorization"
+  }
+}
+
+run "internal_path_with_slash" {
+  command = plan
+  variables { internal_path = "internal/v1" }
+  expect_failures = [var.internal_path]
 }

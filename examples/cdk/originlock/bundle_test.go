@@ -51,7 +51,7 @@ func checkBundles(t *testing.T, s *synthesized) {
 			}
 			for k, want := range map[string]string{
 				"GOOS": "linux", "GOARCH": "arm64", "CGO_ENABLED": "0",
-				"-tags": "lambda.norpc", "-trimpath": "true",
+				"-tags": "lambda.norpc,nethttpomithttp2", "-trimpath": "true",
 			} {
 				if settings[k] != want {
 					t.Errorf("%s: build setting %s=%q, want %q", id, k, settings[k], want)

@@ -34,7 +34,7 @@ const (
 // deploy uploads and updates a function only when its code changed. They are
 // the flags of scripts/build-lambdas, so both build the same binary.
 var goBuildFlags = []string{
-	"-tags", "lambda.norpc",
+	"-tags", "lambda.norpc,nethttpomithttp2",
 	"-trimpath",
 	"-buildvcs=false",
 	`-ldflags="-s -w -buildid="`,

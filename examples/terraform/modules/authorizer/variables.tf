@@ -137,7 +137,7 @@ variable "authorizer_settings" {
 }
 
 variable "settle_delay" {
-  description = "Seconds the rotation function lets a new value settle before CloudFront may send it (SETTLE_DELAY, the same value as the rotation module's settle_delay): the authorizer relies on it to deny, rather than fail, an unknown value seen within the refresh cooldown. Must be at least the refresh cooldown plus the read timeout."
+  description = "Seconds the rotation function lets a new value settle before CloudFront may send it (SETTLE_DELAY, the same value as the rotation module's settle_delay): the authorizer relies on it to deny, rather than fail, an unknown value seen within the refresh cooldown. Must be at least the refresh cooldown plus read_timeout (5 s by default)."
   type        = number
   default     = 10
 
@@ -150,7 +150,7 @@ variable "settle_delay" {
 }
 
 variable "read_timeout" {
-  description = "Seconds one read of the secret may take (the authorizer's read timeout; 5 is its default). Used to check settle_delay."
+  description = "Seconds added to the refresh cooldown when settle_delay is checked: the authorizer's 3 s read timeout and 1 s consistency margin, plus 1 because the authorizer function requires settle_delay to exceed their sum (5 by default, the exact rule for whole seconds)."
   type        = number
   default     = 5
 

@@ -391,7 +391,7 @@ variable "secret_arn" {
 }
 
 variable "settle_delay" {
-  description = "Seconds the rotation waits before CloudFront may send a new value (SETTLE_DELAY of both functions). Default (null): twice the refresh cooldown, at least 10. Must be at least the refresh cooldown plus the authorizer's 5 s read timeout, and at most half the rotation timeout."
+  description = "Seconds the rotation waits before CloudFront may send a new value (SETTLE_DELAY of both functions). Default (null): twice the refresh cooldown, at least 10. Must be at least the refresh cooldown plus 5 s (the authorizer's 3 s read timeout and 1 s consistency margin, which the authorizer function requires settle_delay to exceed), and at most half the rotation timeout."
   type        = number
   default     = null
 
@@ -400,7 +400,7 @@ variable "settle_delay" {
     condition = var.settle_delay == null ? true : (floor(var.settle_delay) == var.settle_delay && var.settle_delay >= 5 + (var.authorizer_settings.refresh_cooldown == null ? 5 : (var.authorizer_settings.refresh_cooldown == "0" ? 0 : sum(concat([0], [
       for part in regexall("([0-9]+)([hms])", var.authorizer_settings.refresh_cooldown) : tonumber(part[0]) * { h = 3600, m = 60, s = 1 }[part[1]]
     ])))))
-    error_message = "settle_delay must be whole seconds, at least authorizer_settings.refresh_cooldown (5s by default) plus 5 (the authorizer's read timeout)."
+    error_message = "settle_delay must be whole seconds, at least authorizer_settings.refresh_cooldown (5s by default) plus 5 (the authorizer's 3 s read timeout and 1 s consistency margin, strictly exceeded)."
   }
 
   validation {

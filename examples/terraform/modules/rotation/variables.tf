@@ -206,7 +206,7 @@ variable "rotation_timeout" {
 }
 
 variable "settle_delay" {
-  description = "Seconds setSecret lets a new value settle before CloudFront may send it (SETTLE_DELAY), so that every authorizer can learn it first. Must be at least the authorizers' refresh cooldown plus their read timeout, and at most half the rotation timeout. Give the authorizer module the same value."
+  description = "Seconds setSecret lets a new value settle before CloudFront may send it (SETTLE_DELAY), so that every authorizer can learn it first. Must be at least the authorizers' refresh cooldown plus authorizer_read_timeout (5 s by default), and at most half the rotation timeout. Give the authorizer module the same value."
   type        = number
   default     = 10
 
@@ -233,7 +233,7 @@ variable "authorizer_refresh_cooldown" {
 }
 
 variable "authorizer_read_timeout" {
-  description = "Seconds one read of the secret by an authorizer may take (the authorizer's read timeout, 5 by default), to check settle_delay against."
+  description = "Seconds added to the refresh cooldown when settle_delay is checked: the authorizer's 3 s read timeout and 1 s consistency margin, plus 1 because the authorizer function requires settle_delay to exceed their sum (5 by default, the exact rule for whole seconds)."
   type        = number
   default     = 5
 

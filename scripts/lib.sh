@@ -33,7 +33,7 @@ export PATH="$TOOLS:$PATH"
 
 # The Terraform provider mirror the Terraform checks install from (see
 # examples/terraform/offline.tfrc, which names this default).
-TF_PLUGIN_MIRROR=${TF_PLUGIN_MIRROR:-/opt/tf-plugins}
+export TF_PLUGIN_MIRROR=${TF_PLUGIN_MIRROR:-/opt/tf-plugins}
 
 # go_tool NAME PACKAGE VERSION: build PACKAGE@VERSION into .cache/bin unless
 # that version is already there.

@@ -5,8 +5,9 @@
 // what was created, rotate the header once with the deployed rotation
 // function, check that Terraform would not undo the rotation, destroy.
 //
-// It needs terraform, the AWS provider in the /opt/tf-plugins mirror,
-// moto_server and the AWS CLI, and runs from scripts/test-terraform:
+// It needs terraform, the AWS provider in the mirror (TF_PLUGIN_MIRROR,
+// default /opt/tf-plugins), moto_server and the AWS CLI, and runs from
+// scripts/test-terraform:
 //
 //	go test -tags terraform ./examples/terraform/
 package terraform
@@ -99,8 +100,8 @@ func requireTools(t *testing.T) {
 	if _, err := exec.LookPath("terraform"); err != nil {
 		t.Fatal("terraform not found on PATH: install Terraform >= 1.11, or run go test -short to skip this test")
 	}
-	if _, err := os.Stat(providerMirror); err != nil {
-		t.Fatalf("the AWS provider mirror %s is missing (offline.tfrc installs providers only from it): %v", providerMirror, err)
+	if _, err := os.Stat(providerMirror()); err != nil {
+		t.Fatalf("the AWS provider mirror %s is missing (offline.tfrc installs providers only from it; TF_PLUGIN_MIRROR names another): %v", providerMirror(), err)
 	}
 	if _, err := exec.LookPath("aws"); err != nil {
 		t.Fatal("the AWS CLI (aws) not found on PATH: install it (pip install awscli), or run go test -short to skip this test")

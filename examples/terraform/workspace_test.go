@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -20,11 +21,52 @@ import (
 )
 
 // offlineCLIConfig is the committed Terraform CLI configuration that takes
-// providers from the local mirror only.
-const offlineCLIConfig = "offline.tfrc"
+// providers from the local mirror only, defaultMirror.
+const (
+	offlineCLIConfig = "offline.tfrc"
+	defaultMirror    = "/opt/tf-plugins"
+)
 
-// providerMirror is the provider directory offline.tfrc's mirror must hold.
-const providerMirror = "/opt/tf-plugins/registry.terraform.io/hashicorp/aws"
+// pluginMirror is the provider mirror: TF_PLUGIN_MIRROR (scripts/lib.sh),
+// or offline.tfrc's default.
+func pluginMirror() string {
+	if m := os.Getenv("TF_PLUGIN_MIRROR"); m != "" {
+		return m
+	}
+	return defaultMirror
+}
+
+// providerMirror is the provider directory the mirror must hold.
+func providerMirror() string {
+	return filepath.Join(pluginMirror(), "registry.terraform.io", "hashicorp", "aws")
+}
+
+// cliConfig returns the Terraform CLI configuration to use: offline.tfrc,
+// or a copy of it naming TF_PLUGIN_MIRROR where that is not the default.
+func cliConfig(t *testing.T) string {
+	t.Helper()
+	committed, err := filepath.Abs(offlineCLIConfig)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mirror := pluginMirror()
+	if mirror == defaultMirror {
+		return committed
+	}
+	b, err := os.ReadFile(committed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(b), `"`+defaultMirror+`"`) {
+		t.Fatalf("%s no longer names %s: update cliConfig", offlineCLIConfig, defaultMirror)
+	}
+	path := filepath.Join(t.TempDir(), offlineCLIConfig)
+	out := strings.ReplaceAll(string(b), `"`+defaultMirror+`"`, strconv.Quote(mirror))
+	if err := os.WriteFile(path, []byte(out), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
 
 // commandTimeout bounds one terraform or aws command; testTimeout one
 // terraform test, which runs a whole test file (dozens of plans and applies).
@@ -80,10 +122,7 @@ func newModuleWorkspace(t *testing.T, moto *motoserver.Server, src string) *work
 	t.Helper()
 	dir := t.TempDir()
 	copyTerraformFiles(t, src, dir)
-	cli, err := filepath.Abs(offlineCLIConfig)
-	if err != nil {
-		t.Fatal(err)
-	}
+	cli := cliConfig(t)
 	env := append(cleanEnv(), motoEnv(moto)...)
 	env = append(env, "TF_CLI_CONFIG_FILE="+cli, "TF_IN_AUTOMATION=1", "TF_INPUT=0", "CHECKPOINT_DISABLE=1")
 	return &workspace{t: t, dir: dir, env: env}

@@ -181,3 +181,21 @@ func (l *Lock) RESTIntegrationParameters() map[string]*string {
 func (l *Lock) HTTPParameterMapping() awsapigatewayv2.ParameterMapping {
 	return awsapigatewayv2.NewParameterMapping().Custom(jsii.String("remove:header."+l.props.HeaderName), jsii.String("''"))
 }
+
+// validateCrossAccount checks CloudFrontRoleARN and CloudFrontExternalID.
+func (p Props) validateCrossAccount() error {
+	switch {
+	case p.CloudFrontRoleARN == "" && p.CloudFrontExternalID != "":
+		return fmt.Errorf("CloudFrontExternalID: only with CloudFrontRoleARN")
+	case p.CloudFrontRoleARN == "":
+		return nil
+	case !roleARNRE.MatchString(p.CloudFrontRoleARN):
+		return fmt.Errorf("CloudFrontRoleARN %q: want an IAM role ARN, like arn:aws:iam::111122223333:role/originlock-cloudfront", p.CloudFrontRoleARN)
+	case p.Existing == nil || len(p.Existing.DistributionIDs) == 0:
+		return fmt.Errorf("CloudFrontRoleARN: only with Existing.DistributionIDs (distributions in another account); a distribution this construct creates is in this account")
+	}
+	return nil
+}
+
+// roleARNRE matches an IAM role ARN in any partition.
+var roleARNRE = regexp.MustCompile(`^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]{1,512}$`)

@@ -176,6 +176,23 @@ func (l *Lock) newAuthorizerFunction() awslambda.Function {
 		l.code().Authorizer, role, logs, authorizerTimeout, authorizerMemoryMB, env)
 }
 
+// rotationEnv is the rotation function's environment (examples/lambda).
+func (l *Lock) rotationEnv() map[string]*string {
+	env := map[string]*string{
+		"SECRET_ID":     l.secret.SecretArn(),
+		"DISTRIBUTIONS": jsii.String(l.distributionsEnv()),
+		"HEADER_NAME":   jsii.String(l.props.HeaderName),
+		"SETTLE_DELAY":  jsii.String(l.props.SettleDelay.String()),
+	}
+	if l.props.CloudFrontRoleARN != "" {
+		env["CLOUDFRONT_ROLE_ARN"] = jsii.String(l.props.CloudFrontRoleARN)
+	}
+	if l.props.CloudFrontExternalID != "" {
+		env["CLOUDFRONT_EXTERNAL_ID"] = jsii.String(l.props.CloudFrontExternalID)
+	}
+	return env
+}
+
 // newRotationFunction creates the rotation function. It must come after the
 // distribution: its environment names the distribution and its role may
 // update only that distribution.
@@ -193,7 +210,17 @@ func (l *Lock) newRotationFunction() awslambda.Function {
 			),
 			Resources: jsii.Strings(*l.secret.SecretArn()),
 		}),
-		awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+	}
+	if role := l.props.CloudFrontRoleARN; role != "" {
+		// Distributions in another account: CloudFront is called with the
+		// role assumed there, which holds the CloudFront permissions.
+		statements = append(statements, awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+			Sid:       jsii.String("AssumeCloudFrontRole"),
+			Actions:   jsii.Strings("sts:AssumeRole"),
+			Resources: jsii.Strings(role),
+		}))
+	} else {
+		statements = append(statements, awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
 			Sid: jsii.String("UpdateOriginHeader"),
 			Actions: jsii.Strings(
 				"cloudfront:GetDistribution",
@@ -201,18 +228,13 @@ func (l *Lock) newRotationFunction() awslambda.Function {
 				"cloudfront:UpdateDistribution",
 			),
 			Resources: &arns,
-		}),
+		}))
 	}
 	role := l.newRole("RotationRole", logs, append(statements, l.keyStatements("kms:Decrypt", "kms:GenerateDataKey")...)...)
 	l.rotationRole, l.rotationLogs = role, logs
 	return l.newFunction("RotationFunction", RotationPackage,
 		"originlock: rotates the "+l.props.HeaderName+" value and writes it into the CloudFront origin",
-		l.code().Rotation, role, logs, rotationTimeout, rotationMemoryMB, map[string]*string{
-			"SECRET_ID":     l.secret.SecretArn(),
-			"DISTRIBUTIONS": jsii.String(l.distributionsEnv()),
-			"HEADER_NAME":   jsii.String(l.props.HeaderName),
-			"SETTLE_DELAY":  jsii.String(l.props.SettleDelay.String()),
-		})
+		l.code().Rotation, role, logs, rotationTimeout, rotationMemoryMB, l.rotationEnv())
 }
 
 // code is Props.Code, or no code at all: build from the module.

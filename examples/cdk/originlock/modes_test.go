@@ -253,15 +253,18 @@ func TestTimingValidation(t *testing.T) {
 		props Props
 		want  string // "" for valid
 	}{
-		"defaults":                      {Props{}, ""},
-		"settle within cooldown + read": {Props{RefreshCooldown: 10 * time.Second, SettleDelay: 14 * time.Second}, "SettleDelay 14s"},
-		"settle covers cooldown + read": {Props{RefreshCooldown: 10 * time.Second, SettleDelay: 15 * time.Second}, ""},
-		"settle beyond half timeout":    {Props{SettleDelay: 451 * time.Second}, "at most half"},
-		"settle not whole seconds":      {Props{SettleDelay: 10500 * time.Millisecond}, "whole seconds"},
-		"ttl above previous grace":      {Props{AuthorizerCacheTTL: 20 * time.Minute, PreviousGrace: 10 * time.Minute}, "AuthorizerCacheTTL 20m0s"},
-		"ttl above grace, cache off":    {Props{AuthorizerCacheTTL: 20 * time.Minute, PreviousGrace: 10 * time.Minute, DisableAuthorizerCache: true}, ""},
-		"distributions without an api":  {Props{Existing: &Existing{DistributionIDs: []string{"E1ABC"}}}, "only with Existing.RESTAPI"},
-		"bad distribution id":           {Props{Existing: &Existing{DistributionIDs: []string{"e1-abc"}}}, "DistributionIDs"},
+		"defaults":                        {Props{}, ""},
+		"settle within cooldown + read":   {Props{RefreshCooldown: 10 * time.Second, SettleDelay: 14 * time.Second}, "SettleDelay 14s"},
+		"settle covers cooldown + read":   {Props{RefreshCooldown: 10 * time.Second, SettleDelay: 15 * time.Second}, ""},
+		"settle beyond half timeout":      {Props{SettleDelay: 451 * time.Second}, "at most half"},
+		"settle not whole seconds":        {Props{SettleDelay: 10500 * time.Millisecond}, "whole seconds"},
+		"ttl above previous grace":        {Props{AuthorizerCacheTTL: 20 * time.Minute, PreviousGrace: 10 * time.Minute}, "AuthorizerCacheTTL 20m0s"},
+		"ttl above grace, cache off":      {Props{AuthorizerCacheTTL: 20 * time.Minute, PreviousGrace: 10 * time.Minute, DisableAuthorizerCache: true}, ""},
+		"distributions without an api":    {Props{Existing: &Existing{DistributionIDs: []string{"E1ABC"}}}, "only with Existing.RESTAPI"},
+		"bad distribution id":             {Props{Existing: &Existing{DistributionIDs: []string{"e1-abc"}}}, "DistributionIDs"},
+		"external ID without a role":      {Props{CloudFrontExternalID: "x"}, "CloudFrontExternalID: only with CloudFrontRoleARN"},
+		"role that is not a role ARN":     {Props{CloudFrontRoleARN: "arn:aws:iam::123456789012:user/ops"}, "want an IAM role ARN"},
+		"role for a created distribution": {Props{CloudFrontRoleARN: "arn:aws:iam::123456789012:role/cf"}, "only with Existing.DistributionIDs"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			err := tc.props.Validate()
@@ -276,4 +279,51 @@ func TestTimingValidation(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestCrossAccountDistributions: existing distributions in another account,
+// reached through a role there; the rotation role may assume it and holds no
+// CloudFront permission of its own.
+func TestCrossAccountDistributions(t *testing.T) {
+	const role = "arn:aws:iam::444455556666:role/originlock-cloudfront"
+	props := &Props{Code: prebuilt(t), ModuleDir: "/nonexistent", CloudFrontRoleARN: role, CloudFrontExternalID: "originlock-ext"}
+	s := synthHooks(t, props, func(stack awscdk.Stack) {
+		props.Existing = &Existing{
+			RESTAPI:         awsapigateway.RestApi_FromRestApiAttributes(stack, jsii.String("Existing"), &awsapigateway.RestApiAttributes{RestApiId: jsii.String("abc123"), RootResourceId: jsii.String("root0")}),
+			DistributionIDs: []string{"E1OTHERACCOUNT"},
+			OriginIDs:       []string{"api"},
+		}
+	}, func(_ awscdk.Stack, lock *Lock) {
+		// The user's method: a REST authorizer exists only on a method.
+		params := lock.RESTIntegrationParameters()
+		method := props.Existing.RESTAPI.Root().AddMethod(jsii.String("ANY"),
+			awsapigateway.NewHttpIntegration(jsii.String("https://backend.example.com/"), &awsapigateway.HttpIntegrationProps{
+				HttpMethod: jsii.String("ANY"), Proxy: jsii.Bool(true),
+				Options: &awsapigateway.IntegrationOptions{RequestParameters: &params},
+			}),
+			&awsapigateway.MethodOptions{AuthorizationType: awsapigateway.AuthorizationType_CUSTOM, Authorizer: lock.RESTAuthorizer()})
+		cdknag.NagSuppressions_AddResourceSuppressions(method, &[]*cdknag.NagPackSuppression{{
+			Id: jsii.String("AwsSolutions-COG4"), Reason: jsii.String("The origin-header authorizer admits only requests through CloudFront; end users are the backend's concern."),
+		}}, jsii.Bool(true))
+	})
+	tpl := s.template
+	must(t, "the rotation function names the role and the external ID", func() {
+		tpl.HasResourceProperties(jsii.String("AWS::Lambda::Function"), map[string]any{
+			"Environment": map[string]any{"Variables": assertions.Match_ObjectLike(&map[string]any{
+				"DISTRIBUTIONS":          "E1OTHERACCOUNT:api",
+				"CLOUDFRONT_ROLE_ARN":    role,
+				"CLOUDFRONT_EXTERNAL_ID": "originlock-ext",
+			})},
+		})
+	})
+	_, policy := s.only(t, "AWS::IAM::Role", "AssumeCloudFrontRole")
+	raw := jsonString(policy)
+	if !strings.Contains(raw, "sts:AssumeRole") || !strings.Contains(raw, role) {
+		t.Errorf("the rotation role must be allowed to assume %s: %s", role, raw)
+	}
+	if strings.Contains(raw, "cloudfront:UpdateDistribution") {
+		t.Errorf("the rotation role holds CloudFront permissions in this account although the distributions are in another: %s", raw)
+	}
+	s.nag(t)
+	s.lint(t)
 }

@@ -155,6 +155,19 @@ type Props struct {
 	// Default: the AWS managed key aws/secretsmanager.
 	SecretKey awskms.IKey
 
+	// CloudFrontRoleARN, with Existing.DistributionIDs in another account,
+	// is the role there that the rotation function assumes for every
+	// CloudFront call (CLOUDFRONT_ROLE_ARN). The rotation role then gets
+	// sts:AssumeRole on it instead of CloudFront permissions in this
+	// account. That role needs cloudfront:GetDistribution,
+	// GetDistributionConfig and UpdateDistribution on the distributions, and
+	// a trust policy naming RotationRole() (and CloudFrontExternalID if set).
+	CloudFrontRoleARN string
+
+	// CloudFrontExternalID is the external ID the role's trust policy
+	// requires (CLOUDFRONT_EXTERNAL_ID); only with CloudFrontRoleARN.
+	CloudFrontExternalID string
+
 	// SettleDelay is how long setSecret lets a new value settle before
 	// CloudFront may send it (SETTLE_DELAY of both functions), so that
 	// every authorizer can learn it first. At least RefreshCooldown plus
@@ -293,6 +306,9 @@ func (p Props) Validate() error {
 		return invalid("DomainNames and Certificate: set both or neither")
 	}
 	if err := p.validateExisting(); err != nil {
+		return invalid("%v", err)
+	}
+	if err := p.validateCrossAccount(); err != nil {
 		return invalid("%v", err)
 	}
 	if err := p.validateTiming(); err != nil {

@@ -19,7 +19,7 @@ variable "tags" {
 # --- the header and its secret --------------------------------------------------
 
 variable "header_name" {
-  description = "Origin custom header CloudFront sends and the authorizer checks. Must be an HTTP token that CloudFront lets origin custom headers set (not Host, Cookie, X-Amz-*, ...)."
+  description = "Origin custom header CloudFront sends and the authorizer checks. Must be an HTTP token of at most 256 characters that CloudFront lets origin custom headers set: not Cache-Control, Connection, Content-Length, Cookie, Host, If-Match, If-Modified-Since, If-None-Match, If-Range, If-Unmodified-Since, Max-Forwards, Pragma, Proxy-Authorization, Proxy-Connection, Range, Request-Range, TE, Trailer, Transfer-Encoding, Upgrade, Via, X-Real-Ip, or a name starting with X-Amz- or X-Edge-."
   type        = string
   default     = "X-Origin-Verify"
 

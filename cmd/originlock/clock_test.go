@@ -21,8 +21,8 @@ func TestRotateWaitTimesOutOnTheInjectedClock(t *testing.T) {
 	w := newWorld(t, nil)
 	w.enableRotation(false)
 	hook := startHook(t, w.moto.URL)
-	hook.configuredARN = func(string) string { return w.functionARN(w.function) }
-	hook.onRotate = func(string, string) {} // Secrets Manager never gets to run the function
+	// Secrets Manager never gets to run the function.
+	hook.setHooks(func(string, string) {}, func(string) string { return w.functionARN(w.function) })
 	cfg, err := w.moto.AWSConfig(t.Context(), config.WithBaseEndpoint(hook.URL))
 	if err != nil {
 		t.Fatal(err)

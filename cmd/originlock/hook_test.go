@@ -30,11 +30,28 @@ type hookProxy struct {
 	// "remove AWSPREVIOUS", "recycle NAME" (a Lambda configuration update)
 	// and "flush PATH".
 	calls []string
-	// onRotate runs the rotation's steps for (secret ARN, token).
-	onRotate func(arn, token string)
-	// configuredARN returns the secret's rotation function.
+	// onRotate runs the rotation's steps for (secret ARN, token);
+	// configuredARN returns the secret's rotation function. Both are set with
+	// setHooks after the server started, and read under mu: a request that
+	// arrives through a socket gives the race detector no other
+	// happens-before edge with what the test set before it.
+	onRotate      func(arn, token string)
 	configuredARN func(secretID string) string
 	done          sync.WaitGroup
+}
+
+// setHooks sets onRotate and configuredARN.
+func (h *hookProxy) setHooks(onRotate func(arn, token string), configuredARN func(secretID string) string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.onRotate, h.configuredARN = onRotate, configuredARN
+}
+
+// hooks returns onRotate and configuredARN.
+func (h *hookProxy) hooks() (func(arn, token string), func(secretID string) string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.onRotate, h.configuredARN
 }
 
 func startHook(t *testing.T, upstream string) *hookProxy {
@@ -96,7 +113,8 @@ func (h *hookProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			h.record("remove AWSPREVIOUS")
 		}
 	}
-	if r.Header.Get("X-Amz-Target") != "secretsmanager.RotateSecret" || h.onRotate == nil {
+	onRotate, configuredARN := h.hooks()
+	if r.Header.Get("X-Amz-Target") != "secretsmanager.RotateSecret" || onRotate == nil {
 		h.rp.ServeHTTP(w, r)
 		return
 	}
@@ -105,7 +123,7 @@ func (h *hookProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	_ = json.Unmarshal(body, &in)
 	id, _ := in["SecretId"].(string)
 	if _, named := in["RotationLambdaARN"]; !named {
-		in["RotationLambdaARN"] = h.configuredARN(id)
+		in["RotationLambdaARN"] = configuredARN(id)
 	}
 	body, _ = json.Marshal(in)
 	r.Body, r.ContentLength = io.NopCloser(bytes.NewReader(body)), int64(len(body))
@@ -120,7 +138,7 @@ func (h *hookProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		var out struct{ ARN, VersionId string }
 		_ = json.Unmarshal(rec.body.Bytes(), &out)
 		h.done.Add(1)
-		go func() { defer h.done.Done(); h.onRotate(out.ARN, out.VersionId) }()
+		go func() { defer h.done.Done(); onRotate(out.ARN, out.VersionId) }()
 	}
 }
 

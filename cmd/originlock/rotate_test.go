@@ -47,7 +47,6 @@ func newRotationWorld(t *testing.T, change func(vars map[string]string, w *world
 	}
 	t.Cleanup(cf.Close)
 	rw := &rotationWorld{world: w, hook: startHook(t, cf.URL), cf: cf}
-	rw.hook.configuredARN = func(string) string { return w.functionARN(w.function) }
 	vars := map[string]string{}
 	out, err := w.fn.GetFunctionConfiguration(t.Context(), &lambda.GetFunctionConfigurationInput{FunctionName: &w.function})
 	if err != nil {
@@ -59,7 +58,8 @@ func newRotationWorld(t *testing.T, change func(vars map[string]string, w *world
 	if change != nil {
 		change(vars, w)
 	}
-	rw.hook.onRotate = func(arn, token string) { rw.invokeSteps(t, bin, vars, arn, token) }
+	rw.hook.setHooks(func(arn, token string) { rw.invokeSteps(t, bin, vars, arn, token) },
+		func(string) string { return w.functionARN(w.function) })
 	return rw
 }
 
